@@ -1,0 +1,65 @@
+# Build and test plumbing for torch-conformance.
+#
+#   make venv    create .venv (if missing) and install the project with the dev extra
+#   make test    unit tests (tests/) and the conformance suite (ci profile)
+#   make report  conformance suite with an HTML report (+ the CLI's report, if present)
+#   make lint    ruff + mypy
+#   make bench   benchmarks
+#   make clean   remove the install stamp, generated reports and caches
+
+PYTHON ?= python3
+VENV ?= .venv
+CONSTRAINTS ?= constraints/ci.txt
+PROFILE ?= ci
+REPORTS ?= reports
+
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := test
+.PHONY: venv test report lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -c $(CONSTRAINTS) -e '.[dev]'
+	@touch $@
+
+# Both suites always run; the target fails if either one fails
+# (with the exit status of the first failure).
+test: venv
+	@status=0; \
+	$(VPY) -m pytest tests -q || status=$$?; \
+	$(VPY) -m pytest conformance -q --conformance-profile=$(PROFILE) \
+		|| { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
+	exit $$status
+
+# Exits with pytest's status; the CLI report (when conformance/cli.py exists)
+# is produced regardless and its exit status does not change the result.
+report: venv
+	@mkdir -p $(REPORTS)
+	@status=0; \
+	$(VPY) -m pytest conformance -q --conformance-profile=$(PROFILE) \
+		--html=$(REPORTS)/pytest-report.html --self-contained-html || status=$$?; \
+	if [ -f conformance/cli.py ]; then \
+		$(VPY) -m conformance run --profile $(PROFILE) --out $(REPORTS) \
+			|| echo "make report: 'python -m conformance run' exited with $$?" >&2; \
+	fi; \
+	exit $$status
+
+lint: venv
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=$$?; \
+	$(VENV)/bin/mypy || { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
+	exit $$status
+
+bench: venv
+	$(VPY) -m conformance.bench
+
+clean:
+	rm -f $(STAMP)
+	rm -f $(REPORTS)/*.html $(REPORTS)/*.json
+	rm -rf $(REPORTS)/assets
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist *.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

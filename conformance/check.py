@@ -1,0 +1,133 @@
+"""Run one Program on torch and on the reference, compare, and give a verdict with a
+reproduction that needs only torch."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import reference_impl
+
+from .compare import Mismatch, compare_traces
+from .program import Program
+from .runner import Trace, run
+
+PASS = "PASS"
+MISMATCH = "MISMATCH"
+UNMODELLED = "UNMODELLED"
+
+
+@dataclass
+class CaseResult:
+    program: Program
+    device: str
+    verdict: str
+    mismatches: list[Mismatch] = field(default_factory=list)
+    torch_trace: Trace | None = None
+    reference_trace: Trace | None = None
+    note: str = ""
+
+    @property
+    def reproduction(self) -> str:
+        return reproduction(self)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"program": self.program.to_json(), "device": self.device,
+                "verdict": self.verdict, "note": self.note,
+                "mismatches": [m.to_json() for m in self.mismatches],
+                "reproduction": self.reproduction if self.mismatches else None}
+
+    def explain(self) -> str:
+        lines = [f"{self.verdict} on {self.device}"
+                 + (f" (claims {', '.join(self.program.claims)})" if self.program.claims else "")]
+        if self.note:
+            lines.append(self.note)
+        for m in self.mismatches[:20]:
+            lines.append(f"  {m.path} = {_short(m.torch)}, but the documented behaviour "
+                         f"(reference) is {_short(m.reference)}  [step {m.step}]")
+        if len(self.mismatches) > 20:
+            lines.append(f"  ... and {len(self.mismatches) - 20} more")
+        lines.append("Reproduce with torch alone:\n" + self.reproduction)
+        return "\n".join(lines)
+
+
+def _short(v: Any, limit: int = 160) -> str:
+    s = json.dumps(v) if not isinstance(v, str) else v
+    return s if len(s) <= limit else s[:limit] + "..."
+
+
+def check(program: Program, device: str = "cpu", torch_module: ModuleType | None = None
+          ) -> CaseResult:
+    """The whole differential check of one program on one device."""
+    if torch_module is None:
+        import torch as torch_module
+    ref = run(program, reference_impl, device)
+    unmodelled = ref.unmodelled
+    tt = run(program.__class__(program.steps[:len(ref.steps)], program.claims), torch_module,
+             device)
+    mismatches = compare_traces(tt, ref)
+    if unmodelled is not None:
+        # Steps before the unmodelled one are still compared, so a violation there is shown.
+        mismatches = [m for m in mismatches if m.step < len(ref.steps)]
+        verdict = MISMATCH if mismatches else UNMODELLED
+        return CaseResult(program, device, verdict, mismatches, tt, ref,
+                          note=f"not modelled: {unmodelled.error[1] if unmodelled.error else ''}")
+    return CaseResult(program, device, MISMATCH if mismatches else PASS, mismatches, tt, ref)
+
+
+def reproduction(result: CaseResult) -> str:
+    """A script that shows the difference with torch alone: the program up to the first
+    differing step, steps that raise wrapped so the script runs on, then a print of each
+    differing fact with what the documentation (the reference model) says."""
+    if not result.mismatches:
+        return result.program.source(result.device)
+    last = max(m.step for m in result.mismatches)
+    steps = result.program.steps[:last]
+    tt = result.torch_trace
+    lines = ["import torch", f"dev = {result.device!r}"]
+    for i, step in enumerate(steps, start=1):
+        raised = tt is not None and i <= len(tt.steps) and tt.steps[i - 1].error is not None
+        ref_err = None
+        if result.reference_trace and i <= len(result.reference_trace.steps):
+            ref_err = result.reference_trace.steps[i - 1].error
+        if raised or ref_err:
+            lines += ["try:", f"    {step.code}", "except Exception as e:",
+                      "    print(f'step {i}:', type(e).__name__, e)".replace("{i}", str(i))]
+            if ref_err:
+                lines.append(f"    # documented behaviour: {ref_err[0]}: {ref_err[1][:120]}")
+            else:
+                lines.append("    # documented behaviour: no error")
+        else:
+            lines.append(step.code)
+        for m in result.mismatches:
+            if m.step == i and m.path not in ("error",) and not m.path.startswith("overlapping"):
+                lines.append(_print_line(m))
+    return "\n".join(lines) + "\n"
+
+
+def _print_line(m: Mismatch) -> str:
+    expr = m.path
+    if " shares storage with" in expr:
+        a = expr.split(" ")[0]
+        b = m.reference
+        expr = f"{a}.untyped_storage().data_ptr() == {b}.untyped_storage().data_ptr()"
+        return f"print({expr!r}, {expr})  # documented: True"
+    if " is the same object as" in expr:
+        a = expr.split(" ")[0]
+        expr = f"{a} is {m.reference}"
+        return f"print({expr!r}, {expr})  # documented: True"
+    if expr.endswith(" is bound") or expr == "warnings":
+        return f"# {expr}: torch={_short(m.torch, 100)}; documented={_short(m.reference, 100)}"
+    if expr.endswith("._base"):
+        ref = m.reference
+        code = f"{expr} is {ref}" if ref not in (None, "<unnamed>") else f"{expr} is None"
+        want = "True" if ref != "<unnamed>" else "False"
+        return f"print({code!r}, {code})  # documented: {want}"
+    return f"print({expr!r}, {expr})  # documented: {_py(m.reference)}"
+
+
+def _py(v: Any) -> str:
+    s = repr(v)
+    return s if len(s) <= 120 else s[:120] + "..."

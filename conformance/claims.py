@@ -1,0 +1,190 @@
+"""The claims registry: every documented behaviour the suite checks, in the project's words.
+
+Each conformance test names the claims it checks with ``@pytest.mark.claim("VIEW-01", ...)``;
+``tests/test_claims_registry.py`` keeps registry, tests and reference in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOC = "https://docs.pytorch.org/docs/stable/"
+GEN = DOC + "generated/"
+D2L = "https://d2l.ai/chapter_preliminaries/"
+
+REQUIRED = "required"
+IMPLEMENTATION_DEFINED = "implementation-defined"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    area: str
+    url: str
+    quote: str  # the documentation's sentence, quoted
+    kind: str = REQUIRED
+    source: str = "pytorch"  # "pytorch" docs, or "d2l" (Dive into Deep Learning, chapter 2)
+
+
+AREAS = {
+    "CREATE": "Tensor creation and dtype inference",
+    "VIEW": "Views: shared storage, strides and the view() rule",
+    "RESHAPE": "reshape and flatten: view or copy",
+    "INDEX": "Indexing, index_select, masked_select, nonzero, gather",
+    "INPLACE": "In-place operations and version counters",
+    "OUT": "out= arguments",
+    "BCAST": "Broadcasting and type promotion",
+    "MATH": "Arithmetic, reductions and matrix products",
+    "ITEM": "item() and Python scalars",
+}
+
+_CLAIMS = [
+    # CREATE
+    Claim("CREATE-01", "CREATE", GEN + "torch.tensor.html",
+          "torch.tensor infers the data type from data: Python ints give torch.int64, floats "
+          "the default dtype, bools torch.bool, complex numbers the default complex dtype."),
+    Claim("CREATE-02", "CREATE", GEN + "torch.tensor.html",
+          "torch.tensor() always copies data."),
+    Claim("CREATE-03", "CREATE", GEN + "torch.arange.html",
+          "Returns a 1-D tensor of size ceil((end - start) / step) with values from the "
+          "interval [start, end)."),
+    Claim("CREATE-04", "CREATE", GEN + "torch.zeros_like.html",
+          "torch.zeros_like(input) is equivalent to torch.zeros(input.size(), "
+          "dtype=input.dtype, layout=input.layout, device=input.device); new_* methods keep "
+          "self's dtype and device."),
+    # VIEW
+    Claim("VIEW-01", "VIEW", DOC + "tensor_view.html",
+          "View tensor shares the same underlying data with its base tensor: a modification "
+          "through the view is visible in the base, and the reverse."),
+    Claim("VIEW-02", "VIEW", DOC + "tensor_view.html",
+          "Views share the base's version counter, _base points to the root base, and "
+          "_is_view() is True."),
+    Claim("VIEW-03", "VIEW", GEN + "torch.Tensor.view.html",
+          "For a tensor to be viewed, the new view size must be compatible with its original "
+          "size and stride; otherwise view() raises and reshape() should be used."),
+    Claim("VIEW-04", "VIEW", DOC + "tensor_view.html",
+          "Each listed view op (transpose, permute, expand, narrow, select, unbind, split, "
+          "chunk, diagonal, squeeze, unsqueeze, as_strided, ...) returns a view of its input "
+          "with the documented shape and strides."),
+    Claim("VIEW-05", "VIEW", GEN + "torch.Tensor.contiguous.html",
+          "contiguous() returns self when the tensor is already contiguous, and a contiguous "
+          "copy otherwise."),
+    Claim("VIEW-06", "VIEW", GEN + "torch.Tensor.is_contiguous.html",
+          "is_contiguous() is True when the tensor is contiguous in memory in row-major order "
+          "(strides of size-1 dims do not matter; empty tensors are contiguous)."),
+    Claim("VIEW-07", "VIEW", GEN + "torch.clone.html",
+          "clone() returns a copy with its own storage; with torch.preserve_format a dense "
+          "input keeps its strides."),
+    Claim("VIEW-08", "VIEW", GEN + "torch.Tensor.expand.html",
+          "Expanding a tensor does not allocate new memory: a size-1 dim is expanded by "
+          "setting its stride to 0.", ),
+    # RESHAPE
+    Claim("RESHAPE-01", "RESHAPE", GEN + "torch.reshape.html",
+          "Contiguous inputs and inputs with compatible strides can be reshaped without "
+          "copying; otherwise reshape returns a copy.", kind=IMPLEMENTATION_DEFINED),
+    Claim("RESHAPE-02", "RESHAPE", GEN + "torch.flatten.html",
+          "flatten may return the original object, a view, or a copy."),
+    Claim("RESHAPE-03", "RESHAPE", D2L + "ndarray.html",
+          "Do not rely on reshape() to copy; clone() then view() always copies (D2L's advice: "
+          "reshape is not recommended because it may not copy).", source="d2l"),
+    # INDEX
+    Claim("INDEX-01", "INDEX", DOC + "tensor_view.html",
+          "Basic indexing (integers, slices with positive step, None, Ellipsis) returns a view "
+          "of the tensor."),
+    Claim("INDEX-02", "INDEX", DOC + "tensor_view.html",
+          "Advanced indexing (integer sequences or tensors, boolean masks) returns a copy, not "
+          "a view."),
+    Claim("INDEX-03", "INDEX", DOC + "tensor_view.html",
+          "Assignment through basic or advanced indexing writes into the tensor in place."),
+    Claim("INDEX-04", "INDEX", GEN + "torch.index_select.html",
+          "index_select returns a new tensor which indexes the input along dim; it has the "
+          "same number of dimensions and does not share storage."),
+    Claim("INDEX-05", "INDEX", GEN + "torch.masked_select.html",
+          "masked_select returns a new 1-D tensor of the elements where the broadcast boolean "
+          "mask is True."),
+    Claim("INDEX-06", "INDEX", GEN + "torch.nonzero.html",
+          "nonzero returns a (z, n) int64 tensor of the indices of non-zero elements, or with "
+          "as_tuple=True a tuple of n 1-D tensors."),
+    Claim("INDEX-07", "INDEX", GEN + "torch.gather.html",
+          "gather collects values along dim: out[i][j] = input[i][index[i][j]] for dim=1; "
+          "out has the shape of index."),
+    Claim("INDEX-08", "INDEX", GEN + "torch.Tensor.scatter_.html",
+          "scatter_ writes src values into self at the indices given by index along dim, in "
+          "place."),
+    Claim("INDEX-09", "INDEX", D2L + "ndarray.html",
+          "D2L: indexing results share memory with the source (true for basic indexing only).",
+          source="d2l"),
+    # INPLACE
+    Claim("INPLACE-01", "INPLACE", DOC + "tensors.html",
+          "Methods which mutate a tensor are marked with an underscore suffix: they return "
+          "self and change it in place."),
+    Claim("INPLACE-02", "INPLACE", DOC + "notes/autograd.html",
+          "Every in-place operation bumps the version counter shared by a tensor and its "
+          "views; out-of-place operations do not."),
+    Claim("INPLACE-03", "INPLACE", DOC + "notes/broadcasting.html",
+          "In-place operations do not allow the in-place tensor to change shape as a result of "
+          "broadcasting."),
+    Claim("INPLACE-04", "INPLACE", DOC + "tensor_attributes.html",
+          "An in-place result must be castable to the in-place tensor's dtype (a float result "
+          "cannot be written into an integer tensor)."),
+    Claim("INPLACE-05", "INPLACE", GEN + "torch.Tensor.expand.html",
+          "More than one element of an expanded tensor may refer to a single memory location; "
+          "in-place writes to such tensors raise (op by op, as torch checks)."),
+    Claim("INPLACE-06", "INPLACE", D2L + "ndarray.html",
+          "D2L: y += x and y[:] = y + x keep y's memory, while y = y + x allocates a new "
+          "tensor.", source="d2l"),
+    # OUT
+    Claim("OUT-01", "OUT", GEN + "torch.add.html",
+          "A function called with out= writes the result into out and returns that same "
+          "object."),
+    Claim("OUT-02", "OUT", DOC + "notes/broadcasting.html",
+          "An out= tensor of the wrong shape is resized, with a deprecation warning when it "
+          "had elements and silently when it was empty."),
+    Claim("OUT-03", "OUT", DOC + "tensor_attributes.html",
+          "The result of an operation with out= must be castable to out's dtype."),
+    Claim("OUT-04", "OUT", GEN + "torch.add.html",
+          "out= may be one of the inputs; partial overlap of out and an input raises."),
+    # BCAST
+    Claim("BCAST-01", "BCAST", DOC + "notes/broadcasting.html",
+          "Two tensors are broadcastable when, aligned from the trailing dimension, each pair "
+          "of sizes is equal or one of them is 1 (or missing); the result has the larger size."),
+    Claim("BCAST-02", "BCAST", DOC + "tensor_attributes.html",
+          "Type promotion: dimensioned tensors outrank zero-dim tensors, which outrank Python "
+          "scalars; a lower-priority operand matters only when its category is higher."),
+    Claim("BCAST-03", "BCAST", DOC + "notes/broadcasting.html",
+          "Broadcasting does not make copies of the data: results of binary ops are fresh "
+          "tensors whose memory order follows the inputs."),
+    # MATH
+    Claim("MATH-01", "MATH", GEN + "torch.div.html",
+          "div performs true division (integers promote to the default float dtype) unless "
+          "rounding_mode is 'trunc' or 'floor'."),
+    Claim("MATH-02", "MATH", GEN + "torch.sum.html",
+          "Reductions over dim, with keepdim keeping reduced dims as size 1; sum of integers "
+          "is int64; mean requires a floating or complex dtype."),
+    Claim("MATH-03", "MATH", GEN + "torch.mm.html",
+          "torch.mm multiplies two matrices of one dtype; it does not broadcast."),
+    Claim("MATH-04", "MATH", GEN + "torch.bmm.html",
+          "torch.bmm multiplies batches of matrices of equal batch size; it does not "
+          "broadcast."),
+    Claim("MATH-05", "MATH", GEN + "torch.matmul.html",
+          "torch.matmul dispatches on dimensionality and broadcasts batch dimensions."),
+    Claim("MATH-06", "MATH", DOC + "torch.html#math-operations",
+          "Pointwise operations (add with alpha, sub, mul, neg, pow, exp, log, sqrt, abs, "
+          "clamp, comparisons, where) compute elementwise on broadcast inputs."),
+    # ITEM
+    Claim("ITEM-01", "ITEM", GEN + "torch.Tensor.item.html",
+          "item() returns the value of a one-element tensor as a standard Python number and "
+          "raises for any other number of elements."),
+    Claim("ITEM-02", "ITEM", GEN + "torch.Tensor.tolist.html",
+          "tolist() returns the tensor as a (nested) list of Python numbers."),
+]
+
+CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}
+assert len(CLAIMS) == len(_CLAIMS), "duplicate claim id"
+
+
+def get(claim_id: str) -> Claim:
+    try:
+        return CLAIMS[claim_id]
+    except KeyError:
+        raise KeyError(f"unknown claim id {claim_id!r}; add it to conformance/claims.py") from None

@@ -1,0 +1,153 @@
+"""Comparison of two Traces: every observed fact, each mismatch with a path.
+
+``compare`` never runs code. Values compare exactly for integer and bool dtypes and within the
+dtype's tolerance (one table, below) for floating and complex dtypes. Errors and warnings
+compare by type and by key phrase: the reference's message must appear in torch's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .observe import Facts
+from .runner import StepRecord, Trace
+
+# (rtol, atol) per dtype, as torch.testing.assert_close uses them.
+TOLERANCES: dict[str, tuple[float, float]] = {
+    "torch.float16": (1e-3, 1e-5),
+    "torch.bfloat16": (1.6e-2, 1e-5),
+    "torch.float32": (1.3e-6, 1e-5),
+    "torch.float64": (1e-7, 1e-7),
+    "torch.complex64": (1.3e-6, 1e-5),
+    "torch.complex128": (1e-7, 1e-7),
+}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    step: int  # 1-based step number
+    path: str  # e.g. "t1.stride()", "error", "aliases[t2]"
+    torch: Any
+    reference: Any
+
+    def __str__(self) -> str:
+        return f"step {self.step} > {self.path}: torch={self.torch!r}, reference={self.reference!r}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "path": self.path, "torch": self.torch,
+                "reference": self.reference}
+
+
+# How each per-tensor fact is read, as code (used for paths and reproductions).
+FACT_EXPR = {
+    "shape": "{n}.shape", "stride": "{n}.stride()", "storage_offset": "{n}.storage_offset()",
+    "dtype": "{n}.dtype", "device": "{n}.device", "is_contiguous": "{n}.is_contiguous()",
+    "_version": "{n}._version", "_is_view": "{n}._is_view()", "_base": "{n}._base",
+    "storage_nbytes": "{n}.untyped_storage().nbytes()", "requires_grad": "{n}.requires_grad",
+    "is_leaf": "{n}.is_leaf", "grad_fn": "{n}.grad_fn", "values": "{n}",
+    "type": "type({n})", "value": "{n}", "len": "len({n})", "grad": "{n}.grad",
+}
+
+
+def message_matches(torch_msg: str, ref_msg: str) -> bool:
+    """The reference states torch's key phrase; torch may say more around it."""
+    return " ".join(ref_msg.split()) in " ".join(torch_msg.split())
+
+
+def values_close(a: Any, b: Any, dtype: str) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(values_close(x, y, dtype) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return values_close(a.get("re"), b.get("re"), dtype) and \
+            values_close(a.get("im"), b.get("im"), dtype)
+    if dtype not in TOLERANCES or isinstance(a, str) or isinstance(b, str):
+        return bool(a == b) and type(a) is type(b)
+    rtol, atol = TOLERANCES[dtype]
+    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+        return False
+    if math.isnan(a) or math.isnan(b):
+        return False
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def compare_traces(t: Trace, r: Trace) -> list[Mismatch]:
+    """Every difference between torch's trace ``t`` and the reference's ``r``, step by step."""
+    out: list[Mismatch] = []
+    seen: set[tuple[str, str, str]] = set()
+    for i, (ts, rs) in enumerate(zip(t.steps, r.steps), start=1):
+        for m in compare_steps(i, ts, rs):
+            # A difference that persists is reported at the step where it first appears.
+            key = (m.path, repr(m.torch), repr(m.reference))
+            if key not in seen or m.path in ("error", "warnings"):
+                seen.add(key)
+                out.append(m)
+    return out
+
+
+def compare_steps(i: int, ts: StepRecord, rs: StepRecord) -> list[Mismatch]:
+    out: list[Mismatch] = []
+    if (ts.error is None) != (rs.error is None) or (
+            ts.error and rs.error and (ts.error[0] != rs.error[0]
+                                       or not message_matches(ts.error[1], rs.error[1]))):
+        out.append(Mismatch(i, "error", _err(ts.error), _err(rs.error)))
+    if not _warnings_match(ts.warnings, rs.warnings):
+        out.append(Mismatch(i, "warnings", [list(w) for w in ts.warnings],
+                            [list(w) for w in rs.warnings]))
+    out.extend(compare_states(i, ts.state, rs.state))
+    return out
+
+
+def _err(e: tuple[str, str] | None) -> Any:
+    return None if e is None else f"{e[0]}: {e[1]}"
+
+
+def _warnings_match(tw: list[tuple[str, str]], rw: list[tuple[str, str]]) -> bool:
+    return len(tw) == len(rw) and all(
+        a[0] == b[0] and message_matches(a[1], b[1]) for a, b in zip(tw, rw))
+
+
+def compare_states(i: int, ts: Facts, rs: Facts) -> list[Mismatch]:
+    out: list[Mismatch] = []
+    tv, rv = ts.get("values", {}), rs.get("values", {})
+    for name in list(dict.fromkeys([*tv, *rv])):
+        if name not in tv or name not in rv:
+            out.append(Mismatch(i, f"{name} is bound", name in tv, name in rv))
+            continue
+        out.extend(compare_facts(i, name, tv[name], rv[name]))
+    for key, label in (("aliases", "shares storage with"), ("identity", "is the same object as")):
+        ta, ra = ts.get(key, {}), rs.get(key, {})
+        for name in ta:
+            if name in ra and ta[name] != ra[name]:
+                out.append(Mismatch(i, f"{name} {label}", ta[name], ra[name]))
+    to = sorted(map(tuple, ts.get("overlaps", [])))
+    ro = sorted(map(tuple, rs.get("overlaps", [])))
+    if to != ro:
+        out.append(Mismatch(i, "overlapping pairs", [list(p) for p in to],
+                            [list(p) for p in ro]))
+    return out
+
+
+def compare_facts(i: int, name: str, tf: Facts, rf: Facts) -> list[Mismatch]:
+    out: list[Mismatch] = []
+    dtype = tf.get("dtype", "")
+    for key in list(dict.fromkeys([*tf, *rf])):
+        a, b = tf.get(key, "<absent>"), rf.get(key, "<absent>")
+        path = FACT_EXPR.get(key, "{n}." + key).format(n=name)
+        if key in ("values", "value"):
+            same = values_close(a, b, dtype) if dtype else _same_plain(a, b)
+        else:
+            same = a == b and type(a) is type(b)
+        if not same:
+            out.append(Mismatch(i, path, a, b))
+    return out
+
+
+def _same_plain(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, float) and isinstance(b, float) and values_close(
+            a, b, "torch.float64")
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_plain(x, y) for x, y in zip(a, b))
+    return a == b and type(a) is type(b)

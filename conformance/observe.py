@@ -1,0 +1,149 @@
+"""Observation: every documented, observable fact of the live values in a namespace.
+
+It uses only public torch API (and the ``_version``/``_base``/``_is_view`` attributes the docs
+name), so it observes real torch and the reference alike, and works on torch 2.0 and newer.
+Facts are plain JSON-able data; each is keyed by the Python expression that reads it, so a
+mismatch can be printed as runnable code.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+Facts = dict[str, Any]
+
+_SCALARS = (bool, int, float, complex)
+
+
+def is_tensor(x: Any) -> bool:
+    t = type(x)
+    return hasattr(t, "untyped_storage") and hasattr(t, "stride") and hasattr(x, "dtype")
+
+
+def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The user-visible names of a program namespace, with tuples and lists of tensors
+    flattened to ``name[i]``."""
+    out: dict[str, Any] = {}
+    for name, value in namespace.items():
+        if name.startswith("_") or name in ("torch", "dev"):
+            continue
+        if isinstance(value, (tuple, list)) and value and all(is_tensor(v) for v in value):
+            for i, v in enumerate(value):
+                out[f"{name}[{i}]"] = v
+            out[name] = ("seq", type(value).__name__, len(value))
+        else:
+            out[name] = value
+    return out
+
+
+def plain(value: Any) -> Any:
+    """A JSON-able form of a Python value (complex numbers as [re, im], nan/inf as strings)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if isinstance(value, complex):
+        return {"re": plain(value.real), "im": plain(value.imag)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return repr(value)
+
+
+def _storage_key(t: Any) -> Any:
+    ptr = t.untyped_storage().data_ptr()
+    # Note: torch reports 0 for every storage without bytes; such storages are not aliases.
+    return ptr if ptr else ("empty", id(t))
+
+
+def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) -> Facts:
+    base = t._base
+    if base is None:
+        base_name = None
+    else:
+        base_name = names_by_id.get(id(base), "<unnamed>")
+    facts: Facts = {
+        "shape": list(t.shape),
+        "stride": list(t.stride()),
+        "storage_offset": t.storage_offset(),
+        "dtype": str(t.dtype),
+        "device": str(t.device),
+        "is_contiguous": bool(t.is_contiguous()),
+        "_version": int(t._version),
+        "_is_view": bool(t._is_view()),
+        "_base": base_name,
+        "storage_nbytes": int(t.untyped_storage().nbytes()),
+        "requires_grad": bool(t.requires_grad),
+        "is_leaf": bool(t.is_leaf),
+        "grad_fn": None if t.grad_fn is None else type(t.grad_fn).__name__,
+    }
+    if with_values and str(t.device) != "meta":
+        facts["values"] = plain(t.tolist())
+    return facts
+
+
+def observe(namespace: dict[str, Any]) -> Facts:
+    """Facts of every live value: per-name facts, plus the alias partition (names grouped by
+    storage), the identity partition (names bound to one object) and overlapping pairs."""
+    live = live_values(namespace)
+    tensors = {n: v for n, v in live.items() if is_tensor(v)}
+    names_by_id: dict[int, str] = {}
+    for n, v in tensors.items():
+        names_by_id.setdefault(id(v), n)
+    values: dict[str, Facts] = {}
+    for n, v in live.items():
+        if is_tensor(v):
+            values[n] = tensor_facts(v, names_by_id)
+        elif isinstance(v, tuple) and v and v[0] == "seq":
+            values[n] = {"type": v[1], "len": v[2]}
+        elif isinstance(v, _SCALARS) or v is None:
+            values[n] = {"type": type(v).__name__, "value": plain(v)}
+        elif isinstance(v, (list, tuple)):
+            values[n] = {"type": type(v).__name__, "value": plain(v)}
+        else:
+            values[n] = {"type": type(v).__name__}
+    return {
+        "values": values,
+        "aliases": _partition(tensors, _storage_key),
+        "identity": _partition(tensors, id),
+        "overlaps": _overlaps(tensors),
+    }
+
+
+def _partition(tensors: dict[str, Any], key: Any) -> dict[str, str]:
+    """Each name mapped to the first name (in namespace order) in its group."""
+    first: dict[Any, str] = {}
+    out: dict[str, str] = {}
+    for n, t in tensors.items():
+        out[n] = first.setdefault(key(t), n)
+    return out
+
+
+def _byte_spans(t: Any) -> set[int]:
+    size = t.element_size()
+    offs = [t.storage_offset()]
+    for s, st in zip(t.shape, t.stride()):
+        offs = [o + i * st for o in offs for i in range(s)]
+    return {o * size + b for o in offs for b in range(size)}
+
+
+def _overlaps(tensors: dict[str, Any]) -> list[list[str]]:
+    """Pairs of distinct objects on one storage whose element bytes intersect."""
+    groups: dict[Any, list[str]] = {}
+    for n, t in tensors.items():
+        if t.numel() and t.numel() <= 4096:
+            groups.setdefault(_storage_key(t), []).append(n)
+    pairs = []
+    for names in groups.values():
+        spans = {n: _byte_spans(tensors[n]) for n in names}
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if tensors[a] is not tensors[b] and spans[a] & spans[b]:
+                    pairs.append([a, b])
+    return pairs

@@ -1,0 +1,99 @@
+"""The pytest plugin (entry point ``pytest11: conformance``).
+
+- ``--conformance-profile smoke|ci|deep`` picks Hypothesis settings (``ci`` is derandomized).
+- ``--device cpu,cuda`` picks devices; by default every device the installed torch has. A
+  device that is not available still gets its test ids, skipped as ``NOT RUN: <reason>``,
+  never passed.
+- ``@pytest.mark.claim("VIEW-01")`` names a test's claims; they appear in pytest-html's report
+  and in the failure message together with a torch-only reproduction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from . import claims as claims_mod
+from .devices import DEVICES, availability
+
+PROFILES = {
+    "smoke": {"max_examples": 8},
+    "ci": {"max_examples": 30, "derandomize": True},
+    "deep": {"max_examples": 400},
+}
+
+for _name, _kw in PROFILES.items():
+    settings.register_profile(
+        f"conformance-{_name}", deadline=None, database=None, print_blob=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                               HealthCheck.function_scoped_fixture,
+                               HealthCheck.filter_too_much], **_kw)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance")
+    group.addoption("--conformance-profile", default="ci", choices=sorted(PROFILES),
+                    help="example budget: smoke (seconds), ci (derandomized), deep (nightly)")
+    group.addoption("--device", default=None,
+                    help="comma-separated devices to check (default: every device known: "
+                         + ", ".join(DEVICES) + "; unavailable ones are NOT RUN)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "claim(*ids): the documented claims a test checks")
+    profile = config.getoption("--conformance-profile", default="ci")
+    settings.load_profile(f"conformance-{profile}")
+
+
+def requested_devices(config: pytest.Config) -> list[str]:
+    raw = config.getoption("--device", default=None)
+    if not raw:
+        return list(DEVICES)
+    devices = [d.strip() for d in raw.split(",") if d.strip()]
+    for d in devices:
+        ok, reason = availability(d)
+        if not ok and reason.startswith("unknown device"):
+            raise pytest.UsageError(f"--device: {reason}")
+    return devices
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "device" in metafunc.fixturenames:
+        metafunc.parametrize("device", requested_devices(metafunc.config), indirect=True)
+
+
+@pytest.fixture
+def device(request: pytest.FixtureRequest) -> str:
+    name = str(request.param)
+    ok, reason = availability(name)
+    if not ok:
+        pytest.skip(f"NOT RUN: {reason}")
+    return name
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        ids = [i for m in item.iter_markers("claim") for i in m.args]
+        for cid in ids:
+            claims_mod.get(cid)  # an unknown id is an error at collection
+        if ids:
+            item.user_properties.append(("claims", ",".join(ids)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    ids = [i for m in item.iter_markers("claim") for i in m.args]
+    if report.when == "call" and ids:
+        extras = getattr(report, "extras", [])
+        try:
+            from pytest_html import extras as html_extras
+        except ImportError:  # pragma: no cover - pytest-html is a dependency
+            return
+        for cid in ids:
+            c = claims_mod.get(cid)
+            extras.append(html_extras.url(c.url, name=f"{cid}: {c.quote[:80]}"))
+        report.extras = extras

@@ -1,0 +1,93 @@
+"""Runner: execute a Program on one backend and record what every step did.
+
+The runner never asserts and never compares: it turns a Program into a Trace (plain data).
+A backend is a module that looks like torch: real ``torch`` or ``reference_impl``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from .observe import Facts, observe
+from .program import Program, Step, compiled
+
+NOT_MODELLED = "NotModelled"
+
+
+@dataclass
+class StepRecord:
+    code: str
+    error: tuple[str, str] | None  # (exception type name, message)
+    warnings: list[tuple[str, str]]  # (category name, message)
+    state: Facts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "error": list(self.error) if self.error else None,
+                "warnings": [list(w) for w in self.warnings], "state": self.state}
+
+
+@dataclass
+class Trace:
+    backend: str
+    device: str
+    steps: list[StepRecord] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def unmodelled(self) -> StepRecord | None:
+        for s in self.steps:
+            if s.error and s.error[0] == NOT_MODELLED:
+                return s
+        return None
+
+
+class Session:
+    """One program's namespace on one backend, advanced a step at a time (the state machine
+    drives it step by step; ``run`` drives it to the end)."""
+
+    def __init__(self, module: ModuleType, device: str) -> None:
+        self.module = module
+        self.device = device
+        self.namespace: dict[str, Any] = {"torch": module, "dev": device}
+        self.trace = Trace(backend=_backend_name(module), device=device)
+
+    def step(self, step: Step, *, observe_after: bool = True) -> StepRecord:
+        error = None
+        started = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                exec(compiled(step.code), self.namespace)  # noqa: S102 - programs are ours
+            except Exception as e:  # noqa: BLE001 - every exception is an observation
+                error = (type(e).__name__, _message(e))
+        self.trace.seconds += time.perf_counter() - started
+        record = StepRecord(
+            code=step.code, error=error,
+            warnings=[(w.category.__name__, str(w.message)) for w in caught],
+            state=observe(self.namespace) if observe_after else {})
+        self.trace.steps.append(record)
+        return record
+
+
+def _message(e: BaseException) -> str:
+    msg = str(e)
+    if isinstance(e, KeyError) and msg.startswith("'"):
+        msg = msg.strip("'")
+    return msg
+
+
+def _backend_name(module: ModuleType) -> str:
+    return "reference" if module.__name__.startswith("reference_impl") else "torch"
+
+
+def run(program: Program, module: ModuleType, device: str) -> Trace:
+    session = Session(module, device)
+    for step in program.steps:
+        record = session.step(step)
+        if record.error and record.error[0] == NOT_MODELLED:
+            break
+    return session.trace

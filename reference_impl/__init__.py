@@ -1,0 +1,65 @@
+"""reference_impl: an executable model of PyTorch's documented tensor semantics.
+
+It mirrors torch's public API for the modelled subset, so a program written for torch runs
+unchanged under ``import reference_impl as torch``. It never imports torch; NumPy is only its
+arithmetic engine. Anything it does not model raises ``NotModelled``.
+"""
+
+from __future__ import annotations
+
+from . import _methods as _methods  # noqa: F401  (attaches Tensor methods)
+from . import _indexing as _indexing  # noqa: F401  (attaches __getitem__/__setitem__)
+from ._creation import (arange, channels_last, contiguous_format, empty, empty_like, eye, full,
+                        full_like, linspace, memory_format, ones, ones_like, preserve_format,
+                        tensor, zeros, zeros_like)
+from ._device import device
+from ._dtypes import (bfloat16, complex64, complex128, dtype, float16, float32, float64,
+                      get_default_dtype, int8, int16, int32, int64, promote_types,
+                      set_default_dtype, uint8)
+from ._dtypes import bool_ as bool  # noqa: A001 - torch.bool
+from ._dtypes import can_cast
+from ._errors import NotModelled
+from ._indexing import gather, index_select, masked_select, nonzero
+from ._ops import (abs, add, amax, amin, bmm, clamp, clip, clone, div, eq, exp, ge, gt, le,
+                   log, lt, matmul, mean, mm, mul, ne, neg, pow, result_type, sqrt, sub, sum,
+                   where)
+from ._tensor import Size, Tensor
+from ._layout import broadcast_shapes as _broadcast_shapes
+
+from ._dtypes import ALIASES as _ALIASES
+
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+cfloat = complex64
+cdouble = complex128
+
+__version__ = "0.1.0"
+
+
+def broadcast_shapes(*shapes: object) -> Size:
+    """https://docs.pytorch.org/docs/stable/generated/torch.broadcast_shapes.html"""
+    norm = [(s,) if isinstance(s, type(0)) else tuple(s) for s in shapes]  # type: ignore
+    return Size(_broadcast_shapes(*norm))
+
+
+def is_tensor(obj: object) -> type(True):  # type: ignore[valid-type]
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> type(0):  # type: ignore[valid-type]
+    return input.numel()
+
+
+from ._views import (VIEW_METHODS as _VIEW_METHODS)  # noqa: E402
+
+for _name in ("reshape", "flatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
+              "swapdims", "t", "permute", "narrow", "select", "unbind", "split", "chunk",
+              "diagonal", "as_strided", "movedim", "broadcast_to"):
+    globals()[_name] = _VIEW_METHODS[_name]
+
+subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+absolute, greater, less = abs, gt, lt

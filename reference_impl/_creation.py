@@ -1,0 +1,252 @@
+"""Factories: tensor (with dtype inference), zeros, ones, empty, full, arange, linspace, eye,
+and the ``*_like`` and ``new_*`` families.
+
+https://docs.pytorch.org/docs/stable/torch.html#creation-ops
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _dtypes as D
+from ._device import DeviceLike, canonical
+from ._errors import NotModelled
+from ._tensor import Tensor
+
+
+class memory_format:  # noqa: N801 - torch's name
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+
+
+def _size_args(size: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise TypeError(f"expected a sequence of integers, got {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"[{', '.join(str(x) for x in size)}]")
+    return tuple(int(s) for s in size)
+
+
+def _finish(t: Tensor, requires_grad: bool) -> Tensor:
+    if requires_grad:
+        if not (t._dtype.is_floating_point or t._dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
+    return t
+
+
+def _infer(data: Any) -> tuple[tuple[int, ...], D.dtype, list[Any]]:
+    """Shape, inferred dtype and flat values of nested Python sequences (torch.tensor)."""
+    if isinstance(data, Tensor):
+        return data._shape, data._dtype, list(data._values().reshape(-1))
+    if isinstance(data, (bool, int, float, complex)):
+        return (), D.scalar_dtype(data), [data]
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        raise NotModelled("torch.tensor(numpy array) (the NumPy bridge)")
+    if not isinstance(data, (list, tuple)):
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if len(data) == 0:
+        return (0,), D.get_default_dtype(), []
+    parts = [_infer(x) for x in data]
+    inner = parts[0][0]
+    for p in parts[1:]:
+        if p[0] != inner:
+            raise ValueError(f"expected sequence of length {inner[0] if inner else 0} at dim 1 "
+                             f"(got {p[0][0] if p[0] else 0})")
+    dt = parts[0][1]
+    for p in parts[1:]:
+        dt = _promote_inferred(dt, p[1])
+    flat = [v for p in parts for v in p[2]]
+    return (len(data),) + inner, dt, flat
+
+
+def _promote_inferred(a: D.dtype, b: D.dtype) -> D.dtype:
+    # Python scalars in one list infer the highest category, at its default dtype.
+    rank = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+    return a if rank[a.kind] >= rank[b.kind] else b
+
+
+def tensor(data: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+           requires_grad: bool = False) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.tensor.html
+    "torch.tensor() always copies data." Python ints infer int64, floats the default dtype,
+    bools bool, complex numbers the default complex dtype."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
+            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+    shape, inferred, flat = _infer(data)
+    dt = dtype or inferred
+    t = Tensor._empty(shape, dt, canonical(device))
+    if flat and t._storage.has_data():
+        t._write(np.array(flat).reshape(shape))
+    return _finish(t, requires_grad)
+
+
+def _filled(size: tuple[Any, ...], value: Any, dtype: D.dtype | None, device: DeviceLike | None,
+            requires_grad: bool) -> Tensor:
+    shape = _size_args(size)
+    t = Tensor._empty(shape, dtype or D.get_default_dtype(), canonical(device))
+    if value is not None and t._storage.has_data() and value != 0:
+        t._write(value)
+    return _finish(t, requires_grad)
+
+
+def zeros(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+          requires_grad: bool = False) -> Tensor:
+    return _filled(size, 0, dtype, device, requires_grad)
+
+
+def ones(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+         requires_grad: bool = False) -> Tensor:
+    return _filled(size, 1, dtype, device, requires_grad)
+
+
+def empty(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+          requires_grad: bool = False, memory_format: memory_format | None = None) -> Tensor:
+    """Values of ``empty`` are unspecified; the model zero-fills and the suite never compares
+    them (strategies only observe ``empty`` tensors after writing them)."""
+    return _filled(size, None, dtype, device, requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, *, dtype: D.dtype | None = None,
+         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.full.html
+    The dtype is inferred from ``fill_value`` when not given."""
+    dt = dtype or D.scalar_dtype(fill_value)
+    return _filled((tuple(size),), fill_value, dt, device, requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None = None,
+           device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.arange.html
+    The interval [start, end) excludes end; all-integer arguments give int64."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    is_float = any(isinstance(v, float) for v in (start, end, step))
+    dt = dtype or (D.get_default_dtype() if is_float else D.int64)
+    n = math.ceil((end - start) / step)
+    t = Tensor._empty((n,), dt, canonical(device))
+    if n and t._storage.has_data():
+        t._write(start + np.arange(n, dtype=np.float64 if is_float else np.int64) * step)
+    return _finish(t, requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: D.dtype | None = None,
+             device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    t = Tensor._empty((steps,), dtype or D.get_default_dtype(), canonical(device))
+    if steps and t._storage.has_data():
+        t._write(np.linspace(start, end, steps))
+    return _finish(t, requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype: D.dtype | None = None,
+        device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    m = n if m is None else m
+    t = Tensor._empty((n, m), dtype or D.get_default_dtype(), canonical(device))
+    if t.numel() and t._storage.has_data():
+        t._write(np.eye(n, m))
+    return _finish(t, requires_grad)
+
+
+# ---- *_like: dtype, device and (preserve_format) strides follow the input -------------------
+
+def _like(input: Tensor, value: Any, dtype: D.dtype | None, device: DeviceLike | None,
+          requires_grad: bool, memory_format_: memory_format | None) -> Tensor:
+    from . import _layout as L
+    dev = canonical(device) if device is not None else input.device
+    if memory_format_ in (None, preserve_format):
+        strides = L.preserve_format_strides(input._shape, input._strides)
+    elif memory_format_ is contiguous_format:
+        strides = L.contiguous_strides(input._shape)
+    else:
+        raise NotModelled(f"memory_format={memory_format_!r}")
+    t = Tensor._empty(input._shape, dtype or input._dtype, dev, strides)
+    if value is not None and value != 0 and t._storage.has_data():
+        t._write(value)
+    return _finish(t, requires_grad)
+
+
+def zeros_like(input: Tensor, *, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+               requires_grad: bool = False, memory_format: memory_format | None = None
+               ) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.zeros_like.html"""
+    return _like(input, 0, dtype, device, requires_grad, memory_format)
+
+
+def ones_like(input: Tensor, *, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+              requires_grad: bool = False, memory_format: memory_format | None = None
+              ) -> Tensor:
+    return _like(input, 1, dtype, device, requires_grad, memory_format)
+
+
+def empty_like(input: Tensor, *, dtype: D.dtype | None = None, device: DeviceLike | None = None,
+               requires_grad: bool = False, memory_format: memory_format | None = None
+               ) -> Tensor:
+    return _like(input, None, dtype, device, requires_grad, memory_format)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: D.dtype | None = None,
+              device: DeviceLike | None = None, requires_grad: bool = False,
+              memory_format: memory_format | None = None) -> Tensor:
+    return _like(input, fill_value, dtype, device, requires_grad, memory_format)
+
+
+# ---- new_*: dtype and device of self unless given; contiguous -------------------------------
+
+def new_tensor(self: Tensor, data: Any, *, dtype: D.dtype | None = None,
+               device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    return tensor(data, dtype=dtype or self._dtype, device=device or self.device,
+                  requires_grad=requires_grad)
+
+
+def new_zeros(self: Tensor, *size: Any, dtype: D.dtype | None = None,
+              device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 0, dtype or self._dtype, device or self.device, requires_grad)
+
+
+def new_ones(self: Tensor, *size: Any, dtype: D.dtype | None = None,
+             device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 1, dtype or self._dtype, device or self.device, requires_grad)
+
+
+def new_empty(self: Tensor, *size: Any, dtype: D.dtype | None = None,
+              device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, None, dtype or self._dtype, device or self.device, requires_grad)
+
+
+def new_full(self: Tensor, size: Sequence[int], fill_value: Any, *,
+             dtype: D.dtype | None = None, device: DeviceLike | None = None,
+             requires_grad: bool = False) -> Tensor:
+    return _filled((tuple(size),), fill_value, dtype or self._dtype, device or self.device,
+                   requires_grad)
+
+
+for _name, _fn in {"new_tensor": new_tensor, "new_zeros": new_zeros, "new_ones": new_ones,
+                   "new_empty": new_empty, "new_full": new_full}.items():
+    setattr(Tensor, _name, _fn)

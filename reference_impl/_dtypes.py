@@ -1,0 +1,232 @@
+"""dtypes, their NumPy storage types, and torch's type promotion.
+
+https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "dtype", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
+    "float32", "float64", "complex64", "complex128", "ALL_DTYPES", "promote_types",
+    "get_default_dtype", "set_default_dtype", "can_cast", "result_type_of",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class dtype:  # noqa: N801 - named as torch names it
+    """A tensor element type; ``repr`` is torch's spelling (``torch.float32``)."""
+
+    name: str
+    itemsize: int
+    kind: str  # "b" bool, "u"/"i" integer, "f" floating, "c" complex
+    # NumPy type of one element in storage; bfloat16 is kept as its raw 16 bits.
+    storage_np: type
+    # NumPy type arithmetic is done in (bfloat16 computes in float32, rounded on store).
+    compute_np: type
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self.kind == "f"
+
+    @property
+    def is_complex(self) -> bool:
+        return self.kind == "c"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.kind in "ifc"
+
+    def to_real(self) -> dtype:
+        return {complex64: float32, complex128: float64}.get(self, self)
+
+    def to_complex(self) -> dtype:
+        return {float64: complex128, complex128: complex128}.get(self, complex64)
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+bool_ = dtype("bool", 1, "b", np.bool_, np.bool_)
+uint8 = dtype("uint8", 1, "u", np.uint8, np.uint8)
+int8 = dtype("int8", 1, "i", np.int8, np.int8)
+int16 = dtype("int16", 2, "i", np.int16, np.int16)
+int32 = dtype("int32", 4, "i", np.int32, np.int32)
+int64 = dtype("int64", 8, "i", np.int64, np.int64)
+# Note: half types compute in float32 and round once on store, as torch's CPU kernels do.
+float16 = dtype("float16", 2, "f", np.float16, np.float32)
+bfloat16 = dtype("bfloat16", 2, "f", np.uint16, np.float32)
+float32 = dtype("float32", 4, "f", np.float32, np.float32)
+float64 = dtype("float64", 8, "f", np.float64, np.float64)
+complex64 = dtype("complex64", 8, "c", np.complex64, np.complex64)
+complex128 = dtype("complex128", 16, "c", np.complex128, np.complex128)
+
+ALL_DTYPES: tuple[dtype, ...] = (
+    bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+    complex64, complex128,
+)
+BY_NAME = {d.name: d for d in ALL_DTYPES}
+
+# torch's legacy aliases (torch.float, torch.long, ...).
+ALIASES = {
+    "float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+    "short": int16, "cfloat": complex64, "cdouble": complex128,
+}
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _promote_ints(a: dtype, b: dtype) -> dtype:
+    if a.kind == b.kind:
+        return a if a.itemsize >= b.itemsize else b
+    unsigned, signed = (a, b) if a.kind == "u" else (b, a)
+    # Note: uint8 with int8 needs int16; with a wider signed type, the wider type wins.
+    return signed if signed.itemsize > unsigned.itemsize else int16
+
+
+def _promote_floats(a: dtype, b: dtype) -> dtype:
+    if {a, b} == {float16, bfloat16}:
+        return float32
+    return a if a.itemsize >= b.itemsize else b
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """torch.promote_types: the smallest dtype both can be cast to without losing category."""
+    if a is b:
+        return a
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ca != cb:
+        hi, lo = (a, b) if ca > cb else (b, a)
+        if hi.is_complex and lo.is_floating_point:
+            real = _promote_floats(hi.to_real(), lo)
+            return real.to_complex()
+        return hi
+    if ca == 1:
+        return _promote_ints(a, b)
+    if ca == 2:
+        return _promote_floats(a, b)
+    return a if a.itemsize >= b.itemsize else b  # complex
+
+
+_default_dtype: list[dtype] = [float32]
+
+
+def get_default_dtype() -> dtype:
+    return _default_dtype[0]
+
+
+def set_default_dtype(d: dtype) -> None:
+    if d not in (float32, float64, float16, bfloat16):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_dtype[0] = d
+
+
+def default_complex_dtype() -> dtype:
+    return complex128 if get_default_dtype() is float64 else complex64
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """torch.can_cast: casting may not lower the category (complex > float > int > bool)."""
+    return _CATEGORY[from_.kind] <= _CATEGORY[to.kind]
+
+
+def scalar_dtype(value: object) -> dtype:
+    """The dtype torch gives a Python scalar standing alone (torch.tensor(3.5))."""
+    if isinstance(value, bool):
+        return bool_
+    if isinstance(value, int):
+        return int64
+    if isinstance(value, float):
+        return get_default_dtype()
+    if isinstance(value, complex):
+        return default_complex_dtype()
+    raise TypeError(f"not a Python scalar: {type(value).__name__}")
+
+
+def _combine_categories(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    # Port of c10's combine_categories (ATen/native/TypeProperties.cpp).
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_complex:
+        return higher
+    if lower.is_complex:
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type_of(dim_dtypes: list[dtype], zero_dim_dtypes: list[dtype],
+                   scalars: list[object]) -> dtype:
+    """torch.result_type over operands split by priority: dimensioned tensors, 0-dim tensors,
+    then Python scalars (which only contribute their category, at the default dtype)."""
+
+    def fold(ds: list[dtype]) -> dtype | None:
+        out: dtype | None = None
+        for d in ds:
+            out = d if out is None else promote_types(out, d)
+        return out
+
+    wrapped = [scalar_dtype(s) for s in scalars]
+    result = _combine_categories(fold(dim_dtypes),
+                                 _combine_categories(fold(zero_dim_dtypes), fold(wrapped)))
+    if result is None:
+        raise TypeError("result_type needs at least one operand")
+    return result
+
+
+# --- bfloat16 encoding: the upper 16 bits of a float32, rounded to nearest even -------------
+
+def bf16_encode(values: np.ndarray) -> np.ndarray:
+    """float32 values -> bfloat16 bit patterns (uint16), round to nearest even, NaN kept."""
+    f = np.asarray(values, dtype=np.float32)
+    bits = f.view(np.uint32).astype(np.uint64)
+    rounding = ((bits >> 16) & 1) + 0x7FFF
+    out = ((bits + rounding) >> 16).astype(np.uint16)
+    nan = np.isnan(f)
+    if nan.any():
+        out = np.where(nan, np.uint16(0x7FC0), out)
+    return out
+
+
+def bf16_decode(bits: np.ndarray) -> np.ndarray:
+    return (np.asarray(bits, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32)
+
+
+def to_storage(values: np.ndarray, d: dtype) -> np.ndarray:
+    """Cast computed values to what a storage of dtype ``d`` holds (torch's cast rules)."""
+    v = np.asarray(values)
+    if d is bfloat16:
+        if v.dtype.kind == "c":
+            v = v.real
+        return bf16_encode(v.astype(np.float32))
+    if d.kind != "c" and v.dtype.kind == "c":
+        v = v.real  # torch casts complex to real by dropping the imaginary part
+    if d is bool_:
+        return v != 0
+    if d.kind in "iu" and v.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            # Note: float -> int truncates toward zero; out-of-range values are undefined in
+            # torch, so strategies keep values in range.
+            return np.trunc(v).astype(np.int64).astype(d.storage_np)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return v.astype(d.storage_np)
+
+
+def from_storage(raw: np.ndarray, d: dtype) -> np.ndarray:
+    """Storage elements as arithmetic values (bfloat16 widened to float32)."""
+    if d is bfloat16:
+        return bf16_decode(raw)
+    return raw

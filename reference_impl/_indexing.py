@@ -1,0 +1,425 @@
+"""Indexing: basic indexing (views), advanced indexing (copies), assignment, and the
+index_select / masked_select / nonzero / gather / scatter_ family.
+
+https://docs.pytorch.org/docs/stable/tensor_view.html : "basic indexing returns views, while
+advanced indexing returns a copy"; "Assignment via either basic or advanced indexing is
+in-place."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _dtypes as D
+from . import _layout as L
+from ._autograd import check_no_graph
+from ._errors import NotModelled
+from ._ops import (LEGACY_NAMES, assert_no_internal_overlap, assert_no_partial_overlap,
+                   resize_output)
+from ._tensor import Tensor, wrap_dim
+from ._views import select, slice_dim, unsqueeze
+
+_INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
+
+
+def _long_tensor(values: Sequence[int] | np.ndarray, dev: Any) -> Tensor:
+    arr = np.asarray(values, dtype=np.int64)
+    t = Tensor._empty(arr.shape, D.int64, dev)
+    if arr.size:
+        t._write(arr)
+    return t
+
+
+def _to_index_tensor(obj: Any, dev: Any) -> Tensor:
+    if isinstance(obj, Tensor):
+        return obj
+    arr = np.asarray(obj)
+    if arr.dtype == object:
+        raise NotModelled("nested sequence index holding non-numbers")
+    if arr.dtype.kind == "b":
+        t = Tensor._empty(arr.shape, D.bool_, dev)
+        t._write(arr)
+        return t
+    if arr.dtype.kind not in "iu" and arr.size:
+        raise IndexError(_INDEX_DTYPE_ERROR)
+    return _long_tensor(arr.astype(np.int64), dev)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
+def _is_int_scalar_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor) and x.dim() == 0 and x._dtype.kind in "iu"
+
+
+def _consumed(x: Any) -> int:
+    if x is None or x is Ellipsis or isinstance(x, bool):
+        return 0
+    if isinstance(x, Tensor) and x._dtype is D.bool_:
+        return max(x.dim(), 0) if x.dim() else 0
+    return 1
+
+
+def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
+    """Apply the basic part of ``index`` (a view) and collect the advanced parts as
+    (dim of the view, LongTensor) pairs, the way torch's applySlicing does."""
+    items = index if isinstance(index, tuple) else (index,)
+    if sum(1 for x in items if x is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = sum(_consumed(x) for x in items)
+    if used > self.dim():
+        raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
+    result, dim = self, 0
+    adv: list[tuple[int, Tensor]] = []
+    for x in items:
+        if x is Ellipsis:
+            dim += self.dim() - used
+        elif x is None:
+            result = unsqueeze(result, dim)
+            dim += 1
+        elif isinstance(x, bool) or (isinstance(x, Tensor) and x._dtype is D.bool_
+                                     and x.dim() == 0):
+            flag = x if isinstance(x, bool) else bool(x.item())
+            result = unsqueeze(result, dim)
+            adv.append((dim, _long_tensor([0] if flag else [], self.device)))
+            dim += 1
+        elif _is_int(x) or _is_int_scalar_tensor(x):
+            i = int(x.item()) if isinstance(x, Tensor) else int(x)
+            size = result._shape[dim]
+            if i < -size or i >= size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
+                                 f"{size}")
+            result = select(result, dim, i)
+        elif isinstance(x, slice):
+            step = 1 if x.step is None else int(x.step)
+            result = slice_dim(result, dim, None if x.start is None else int(x.start),
+                               None if x.stop is None else int(x.stop), step)
+            dim += 1
+        elif isinstance(x, (list, tuple, Tensor, np.ndarray)):
+            idx = _to_index_tensor(x, self.device)
+            if idx._dtype is D.bool_:
+                dim = _add_mask(result, idx, dim, adv)
+            elif idx._dtype.kind in "iu":
+                adv.append((dim, idx))
+                dim += 1
+            else:
+                raise IndexError(_INDEX_DTYPE_ERROR)
+        else:
+            raise TypeError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                            "byte Variables are valid indices (got "
+                            f"{type(x).__name__})")
+    return result, adv
+
+
+def _add_mask(result: Tensor, mask: Tensor, dim: int, adv: list[tuple[int, Tensor]]) -> int:
+    """A bool mask of k dims becomes k LongTensors: the columns of mask.nonzero()."""
+    for j in range(mask.dim()):
+        if mask._shape[j] != result._shape[dim + j]:
+            raise IndexError(f"The shape of the mask {list(mask._shape)} at index {j} does not "
+                             f"match the shape of the indexed tensor {list(result._shape)} at "
+                             f"index {dim + j}")
+    nz = nonzero(mask)
+    for j in range(mask.dim()):
+        adv.append((dim + j, select(nz, 1, j)))
+    return dim + mask.dim()
+
+
+def _broadcast_indices(adv: list[tuple[int, Tensor]]) -> tuple[tuple[int, ...],
+                                                               list[tuple[int, ...]]]:
+    shapes = [t._shape for _, t in adv]
+    try:
+        shape = L.broadcast_shapes(*shapes)
+    except RuntimeError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                         "with shapes " + ", ".join(f"[{', '.join(map(str, s))}]"
+                                                    for s in shapes)) from None
+    strides = [L.expand_strides(t._shape, t._strides, shape) for _, t in adv]
+    return shape, strides
+
+
+def index(src: Tensor, adv: list[tuple[int, Tensor]]) -> Tensor:
+    """ATen ``index``: gather along the advanced dims. Adjacent advanced dims are replaced in
+    place by the broadcast index shape; separated ones move to the front (NumPy's rule). The
+    result is a new tensor whose strides follow TensorIterator's memory order."""
+    check_no_graph("index", src)
+    dims = [d for d, _ in adv]
+    for d, t in adv:
+        if t._dtype.kind not in "iu":
+            raise IndexError(_INDEX_DTYPE_ERROR)
+        if t.numel() and src._storage.has_data():
+            v = t._values()
+            size = src._shape[d]
+            bad = v[(v < -size) | (v >= size)]
+            if bad.size:
+                raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for "
+                                 f"dimension {d} with size {size}")
+    ishape, istrides = _broadcast_indices(adv)
+    adjacent = dims == list(range(dims[0], dims[0] + len(dims)))
+    order = list(range(src.dim()))
+    if not adjacent:
+        order = dims + [d for d in order if d not in dims]
+        dims = list(range(len(dims)))
+    before = [d for d in order[:dims[0]]]
+    after = [d for d in order[dims[0] + len(dims):]]
+    shape = tuple(src._shape[d] for d in before) + ishape + tuple(src._shape[d] for d in after)
+    restrided = (tuple(src._strides[d] for d in before) + (0,) * len(ishape)
+                 + tuple(src._strides[d] for d in after))
+    operands = [(shape, restrided)]
+    for st in istrides:
+        ishape_full = (1,) * len(before) + ishape + (1,) * len(after)
+        view_st = L.compute_stride(ishape, st, ishape_full) or \
+            ((0,) * len(before) + st + (0,) * len(after))
+        operands.append((ishape_full, view_st))
+    strides = L.iterator_output_strides(shape, operands)
+    out = Tensor._empty(shape, src._dtype, src.device, strides)
+    if src._storage.has_data() and out.numel():
+        key: list[Any] = [slice(None)] * src.dim()
+        for (d, t), _ in zip(adv, istrides):
+            key[d] = np.broadcast_to(t._values().astype(np.int64), ishape)
+        vals = src._values()[tuple(key)]
+        out._write(vals.reshape(shape))
+    return out
+
+
+def getitem(self: Tensor, key: Any) -> Tensor:
+    view, adv = _apply(self, key)
+    if not adv:
+        if view is self:
+            from ._tensor import view_of
+            return view_of(self, self._shape, self._strides, self._offset)  # torch's alias()
+        return view
+    return index(view, adv)
+
+
+def setitem(self: Tensor, key: Any, value: Any) -> None:
+    """``x[key] = value`` writes in place: basic keys through copy_ of the view (its overlap
+    check included), advanced keys through index_put_ (which needs matching dtypes)."""
+    check_no_graph("setitem", self)
+    view, adv = _apply(self, key)
+    if not adv:
+        if not isinstance(value, Tensor):
+            value = _scalar_as(value, self)
+        from ._ops import copy_
+        copy_(view, value)
+        return
+    index_put_(view, adv, value, root=self)
+
+
+def _scalar_as(value: Any, like: Tensor) -> Tensor:
+    if not isinstance(value, (bool, int, float, complex)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {like._dtype}")
+    t = Tensor._empty((), like._dtype, like.device)
+    if like._storage.has_data():
+        v = np.asarray(value)
+        if like._dtype.kind in "iu" and v.dtype.kind == "f":
+            v = np.trunc(v)
+        t._write(v)
+    return t
+
+
+def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
+               root: Tensor | None = None) -> Tensor:
+    if not isinstance(value, Tensor):
+        value = _scalar_as(value, view)
+    elif value._dtype is not view._dtype:
+        raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                           f"{LEGACY_NAMES[view._dtype.name]} for the destination and "
+                           f"{LEGACY_NAMES[value._dtype.name]} for the source.")
+    assert_no_internal_overlap(view)
+    assert_no_partial_overlap(view, value)
+    ishape, _ = _broadcast_indices(adv)
+    probe = index(_metaless(view), adv) if not view._storage.has_data() else None
+    del probe
+    for d, t in adv:
+        v = t._values()
+        size = view._shape[d]
+        bad = v[(v < -size) | (v >= size)]
+        if bad.size:
+            raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                             f"{d} with size {size}")
+    raw = view._raw()
+    key: list[Any] = [slice(None)] * view.dim()
+    for d, t in adv:
+        key[d] = np.broadcast_to(t._values().astype(np.int64), ishape)
+    target_shape = raw[tuple(key)].shape
+    vals = value._values()
+    try:
+        vals = np.broadcast_to(vals, target_shape)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value._shape)} cannot "
+                           f"be broadcast to indexing result of shape "
+                           f"{list(target_shape)}") from None
+    raw[tuple(key)] = D.to_storage(vals, view._dtype)
+    view._vc.bump()
+    return view
+
+
+def _metaless(t: Tensor) -> Tensor:
+    return t
+
+
+# ---- the explicit indexing functions ------------------------------------------------------
+
+def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None = None
+                 ) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.index_select.html
+    "The returned tensor has the same number of dimensions as the original tensor (input)...
+    The returned tensor does not use the same storage as the original tensor." """
+    check_no_graph("index_select", input)
+    d = wrap_dim(dim, input.dim())
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index._dtype not in (D.int64, D.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    idx = index._values().reshape(-1).astype(np.int64)
+    size = input._shape[d] if input.dim() else 1
+    bad = idx[(idx < 0) | (idx >= size)]
+    if bad.size:
+        raise IndexError(f"index out of range in self")
+    shape = list(input._shape)
+    if input.dim():
+        shape[d] = len(idx)
+    vals = np.take(input._values(), idx, axis=d) if input.dim() else input._values()
+    return _result(tuple(shape), input._dtype, input, vals, out, "index_select")
+
+
+def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: Tensor | None,
+            name: str) -> Tensor:
+    if out is None:
+        res = Tensor._empty(shape, dt, like.device)
+    else:
+        if out._dtype is not dt:
+            raise RuntimeError(f"{name}(): self and result must have the same scalar type")
+        assert_no_internal_overlap(out)
+        assert_no_partial_overlap(out, like)
+        resize_output(out, shape)
+        res = out
+        out._vc.bump()
+    if res.numel():
+        res._write(np.asarray(vals).reshape(shape))
+    return res
+
+
+def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.masked_select.html
+    "Returns a new 1-D tensor which indexes the input tensor according to the boolean mask
+    mask which is a BoolTensor. The shapes of the mask tensor and the input tensor don't need
+    to match, but they must be broadcastable." """
+    check_no_graph("masked_select", input)
+    if mask._dtype is not D.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = L.broadcast_shapes(input._shape, mask._shape)
+    v = np.broadcast_to(input._values(), shape)
+    m = np.broadcast_to(mask._values(), shape)
+    vals = v[m]
+    return _result((int(vals.size),), input._dtype, input, vals, out, "masked_select")
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None) -> Any:
+    """https://docs.pytorch.org/docs/stable/generated/torch.nonzero.html
+    Indices in lexicographic (row-major) order, as a (z, n) int64 tensor or, with
+    as_tuple=True, n 1-D tensors; a 0-d input is treated as a one-element 1-D tensor there."""
+    vals = input._values()
+    if as_tuple:
+        if input.dim() == 0:
+            return (_long_tensor(np.nonzero(vals.reshape(1))[0], input.device),)
+        return tuple(_long_tensor(ix, input.device) for ix in np.nonzero(vals))
+    idx = np.argwhere(vals != 0) if input.dim() else np.zeros((int(vals != 0), 0), np.int64)
+    if out is not None:
+        return _result(idx.shape, D.int64, input, idx, out, "nonzero")
+    # Note: torch's CPU kernel fills a transposed buffer: strides are (1, z), not (n, 1).
+    z = idx.shape[0]
+    t = Tensor._empty(idx.shape, D.int64, input.device, strides=(1, z))
+    if idx.size:
+        t._write(idx)
+    return t
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
+           out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.gather.html
+    "out[i][j][k] = input[i][index[i][j][k]][k]  # if dim == 1"; out has index's shape."""
+    check_no_graph("gather", input)
+    d = wrap_dim(dim, input.dim())
+    if index._dtype not in (D.int64, D.int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    if index.numel() == 0:
+        return _result(index._shape, input._dtype, input, np.zeros(index._shape), out, "gather")
+    if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    for k in range(index.dim()):
+        if k != d and index._shape[k] > input._shape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(index._shape)} to "
+                f"be no larger than self {list(input._shape)} apart from dimension {d}")
+    idx = index._values().astype(np.int64)
+    size = input._shape[d] if input.dim() else 1
+    bad = idx[(idx < -size) | (idx >= size)]
+    if bad.size:
+        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                           f"{d} with size {size}")
+    src = input._values()
+    if input.dim() == 0:
+        vals = np.broadcast_to(src, index._shape)
+    else:
+        sub = src[tuple(slice(0, s) if k != d else slice(None)
+                        for k, s in enumerate(index._shape))]
+        vals = np.take_along_axis(sub, idx, axis=d)
+    return _result(index._shape, input._dtype, input, vals, out, "gather")
+
+
+def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = None
+             ) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.scatter_.html
+    "self[i][index[i][j][k]][k] = src[i][j][k]  # if dim == 1" """
+    check_no_graph("scatter_", self)
+    if reduce is not None:
+        raise NotModelled("scatter_(reduce=...)")
+    d = wrap_dim(dim, self.dim())
+    if index._dtype is not D.int64:
+        raise RuntimeError("scatter_(): Expected dtype int64 for index")
+    if index.dim() != self.dim():
+        raise RuntimeError("Index tensor must have the same number of dimensions as self "
+                           "tensor")
+    assert_no_internal_overlap(self)
+    idx = index._values().astype(np.int64)
+    size = self._shape[d]
+    bad = idx[(idx < 0) | (idx >= size)]
+    if bad.size:
+        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                           f"{d} with size {size}")
+    if isinstance(src, Tensor):
+        for k in range(index.dim()):
+            if index._shape[k] > src._shape[k]:
+                raise RuntimeError(
+                    f"Expected index {list(index._shape)} to be no larger than src "
+                    f"{list(src._shape)} apart from dimension {d}")
+        vals = src._values()[tuple(slice(0, s) for s in index._shape)]
+        if src._dtype is not self._dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    else:
+        vals = np.full(index._shape, src)
+    raw = self._raw()
+    # Note: with duplicate indices torch leaves the winner unspecified; strategies avoid them.
+    grid = list(np.indices(index._shape, sparse=True))
+    grid[d] = idx
+    raw[tuple(grid)] = D.to_storage(vals, self._dtype)
+    self._vc.bump()
+    return self
+
+
+Tensor.__getitem__ = getitem  # type: ignore[method-assign]
+Tensor.__setitem__ = setitem  # type: ignore[method-assign]
+Tensor.index_select = lambda self, dim, index, **kw: index_select(  # type: ignore[attr-defined]
+    self, dim, index, **kw)
+Tensor.masked_select = lambda self, mask, **kw: masked_select(  # type: ignore[attr-defined]
+    self, mask, **kw)
+Tensor.nonzero = lambda self, **kw: nonzero(self, **kw)  # type: ignore[attr-defined]
+Tensor.gather = lambda self, dim, index, **kw: gather(  # type: ignore[attr-defined]
+    self, dim, index, **kw)
+Tensor.scatter_ = scatter_  # type: ignore[attr-defined]

@@ -1,0 +1,694 @@
+"""Pointwise arithmetic, reductions and matrix products, with torch's cross-cutting rules.
+
+The rules every pointwise op shares are written once, in ``pointwise``:
+- broadcasting (https://docs.pytorch.org/docs/stable/notes/broadcasting.html),
+- type promotion and the out=/in-place casting rule
+  (https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc),
+- ``out=`` resizing (with its deprecation warning) and the returned ``out`` object,
+- in-place variants that return self and bump the version counter of the alias family,
+- ATen's memory-overlap checks on the written-to tensor.
+Each op body is then a line of NumPy.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from math import prod
+from typing import Any
+
+import numpy as np
+
+from . import _dtypes as D
+from . import _layout as L
+from ._autograd import check_no_graph
+from ._errors import NotModelled
+from ._tensor import Tensor, wrap_dim
+
+Scalar = bool | int | float | complex
+Operand = Tensor | Scalar
+
+LEGACY_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+    "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
+    "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}
+
+C_NAMES = {
+    "bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+    "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+    "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+}
+
+
+def _fmt(shape: Sequence[int]) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _is_scalar(x: object) -> bool:
+    return isinstance(x, (bool, int, float, complex)) and not isinstance(x, Tensor)
+
+
+def result_type(*operands: Operand) -> D.dtype:
+    """torch.result_type: dimensioned tensors outrank 0-dim tensors, which outrank Python
+    scalars; a lower-priority operand only matters when its category is higher."""
+    dims, zeros, scalars = [], [], []
+    for o in operands:
+        if isinstance(o, Tensor):
+            (dims if o.dim() > 0 else zeros).append(o._dtype)
+        elif _is_scalar(o):
+            scalars.append(o)
+        else:
+            raise TypeError(f"result_type: unsupported operand {type(o).__name__}")
+    return D.result_type_of(dims, zeros, scalars)
+
+
+def _cast_error(result: D.dtype, target: D.dtype) -> RuntimeError:
+    return RuntimeError(f"result type {LEGACY_NAMES[result.name]} can't be cast to the desired "
+                        f"output type {LEGACY_NAMES[target.name]}")
+
+
+INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor "
+                    "refers to a single memory location. Please clone() the tensor before "
+                    "performing the operation.")
+PARTIAL_OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to "
+                   "tensor refer to a single memory location. Please clone() the tensor before "
+                   "performing the operation.")
+
+
+def assert_no_internal_overlap(t: Tensor) -> None:
+    if L.has_internal_overlap(t._shape, t._strides) is True:
+        raise RuntimeError(INTERNAL_OVERLAP)
+
+
+def assert_no_partial_overlap(out: Tensor, inp: Tensor) -> None:
+    if out is inp or out._storage is not inp._storage:
+        return
+    status = L.overlap_status((out._shape, out._strides, out._offset, out.itemsize),
+                              (inp._shape, inp._strides, inp._offset, inp.itemsize))
+    if status == "partial":
+        raise RuntimeError(PARTIAL_OVERLAP)
+
+
+def resize_output(out: Tensor, shape: Sequence[int], strides: Sequence[int] | None = None
+                  ) -> None:
+    """ATen ``resize_output``: warn when a non-empty ``out`` has the wrong shape, then resize it
+    in place (growing its storage when needed) and restride it as the op's result."""
+    shape = tuple(shape)
+    if out._shape == shape:
+        return
+    if out.numel() != 0:
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape "
+            f"{_fmt(out._shape)}, which does not match the required output shape {_fmt(shape)}. "
+            "This behavior is deprecated, and in a future PyTorch release outputs will not be "
+            "resized unless they have zero elements. You can explicitly reuse an out tensor t by "
+            "resizing it, inplace, to zero elements with t.resize_(0).", UserWarning,
+            stacklevel=3)
+    resize_(out, shape)
+    if strides is not None:
+        out._strides = tuple(strides)
+
+
+def resize_(t: Tensor, shape: Sequence[int]) -> Tensor:
+    """``Tensor.resize_``: contiguous strides, storage grown (never shrunk) to fit."""
+    shape = tuple(shape)
+    strides = L.contiguous_strides(shape)
+    need = (t._offset + prod(shape)) * t.itemsize if prod(shape) else 0
+    if need > t._storage.nbytes():
+        t._storage.resize_(need)
+    t._shape, t._strides = shape, strides
+    return t
+
+
+# ---- the pointwise engine -------------------------------------------------------------------
+
+PROMOTE_DEFAULT = "default"
+PROMOTE_INT_TO_FLOAT = "int_to_float"
+PROMOTE_ALWAYS_BOOL = "always_bool"
+PROMOTE_COMPLEX_TO_FLOAT = "complex_to_float"
+
+
+def _compute_and_result_dtypes(operands: Sequence[Operand], promotion: str
+                               ) -> tuple[D.dtype, D.dtype]:
+    common = result_type(*operands)
+    if promotion == PROMOTE_INT_TO_FLOAT and common.kind in "biu":
+        common = D.get_default_dtype()
+    if promotion == PROMOTE_ALWAYS_BOOL:
+        return common, D.bool_
+    if promotion == PROMOTE_COMPLEX_TO_FLOAT and common.is_complex:
+        return common, common.to_real()
+    return common, common
+
+
+def _as_array(o: Operand, compute: D.dtype) -> Any:
+    if isinstance(o, Tensor):
+        v = o._values()
+        return v if v.dtype == compute.compute_np else v.astype(compute.compute_np)
+    return np.asarray(o).astype(compute.compute_np)
+
+
+def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
+              promotion: str = PROMOTE_DEFAULT, out: Tensor | None = None,
+              inplace: Tensor | None = None, check: Callable[[D.dtype], None] | None = None
+              ) -> Tensor:
+    """Run one TensorIterator-style op: ``fn`` maps NumPy arrays (already in the computation
+    dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor."""
+    tensors = [o for o in operands if isinstance(o, Tensor)]
+    target = inplace if inplace is not None else out
+    check_no_graph(name, *tensors, *( [target] if target is not None else []))
+    if target is not None and out is not None and target._requires_grad:
+        pass
+    if target is not None:
+        assert_no_internal_overlap(target)
+        for t in tensors:
+            assert_no_partial_overlap(target, t)
+    shape = L.broadcast_shapes(*[t._shape for t in tensors])
+    read_write = target is not None and any(t is target for t in tensors)
+    if target is not None and (inplace is not None or read_write) and target._shape != shape:
+        raise RuntimeError(f"output with shape {_fmt(target._shape)} doesn't match the broadcast "
+                           f"shape {_fmt(shape)}")
+    compute, result = _compute_and_result_dtypes(operands, promotion)
+    if check is not None:
+        check(compute)
+    if target is not None and not D.can_cast(result, target._dtype):
+        raise _cast_error(result, target._dtype)
+    values = _evaluate(fn, operands, compute, shape, target if target is not None else tensors)
+    layout = [(t._shape, t._strides) for t in tensors]
+    if target is None:
+        res = Tensor._empty(shape, result, tensors[0].device if tensors else _cpu(),
+                            L.iterator_output_strides(shape, layout) if layout else None)
+        if values is not None:
+            res._write(values)
+        return res
+    if out is not None and not read_write:
+        resize_output(target, shape, L.iterator_output_strides(shape, layout) if layout else None)
+    if values is not None:
+        target._write(values)
+    target._vc.bump()
+    return target
+
+
+def _cpu() -> Any:
+    from ._device import CPU
+    return CPU
+
+
+def _evaluate(fn: Callable[..., Any], operands: Sequence[Operand], compute: D.dtype,
+              shape: tuple[int, ...], where: Any) -> Any:
+    devices = {t.device for t in (where if isinstance(where, list) else [where])}
+    if any(d.type == "meta" for d in devices):
+        return None
+    args = [_as_array(o, compute) for o in operands]
+    with np.errstate(all="ignore"):
+        return fn(*args)
+
+
+# ---- op bodies ----------------------------------------------------------------------------
+
+def _no_bool(msg: str) -> Callable[[D.dtype], None]:
+    def check(compute: D.dtype) -> None:
+        if compute is D.bool_:
+            raise RuntimeError(msg)
+    return check
+
+
+def _alpha_check(alpha: Any) -> Callable[[D.dtype], None]:
+    def check(compute: D.dtype) -> None:
+        if compute.kind in "iu" and isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a "
+                               "floating point number.")
+        if compute is D.bool_ and not isinstance(alpha, bool) and alpha != 1:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    return check
+
+
+def add(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None = None,
+        _inplace: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.add.html
+    "Adds other, scaled by alpha, to input." Supports broadcasting and type promotion."""
+    def fn(a: Any, b: Any) -> Any:
+        if a.dtype == np.bool_:
+            return np.logical_or(a, np.logical_and(b, bool(alpha)))
+        return a + b * alpha if alpha != 1 else a + b
+    return pointwise("add", fn, [input, other], out=out, inplace=_inplace,
+                     check=_alpha_check(alpha))
+
+
+def sub(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None = None,
+        _inplace: Tensor | None = None) -> Tensor:
+    return pointwise(
+        "sub", lambda a, b: a - b * alpha if alpha != 1 else a - b, [input, other], out=out,
+        inplace=_inplace,
+        check=_no_bool("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                       "Use the `^` or `logical_xor()` operator instead."))
+
+
+def mul(input: Operand, other: Operand, *, out: Tensor | None = None,
+        _inplace: Tensor | None = None) -> Tensor:
+    def fn(a: Any, b: Any) -> Any:
+        return np.logical_and(a, b) if a.dtype == np.bool_ else a * b
+    return pointwise("mul", fn, [input, other], out=out, inplace=_inplace)
+
+
+def _int_div(a: Any, b: Any, mode: str) -> Any:
+    if np.any(b == 0):
+        raise RuntimeError("ZeroDivisionError")
+    if mode == "floor":
+        return np.floor_divide(a, b)
+    q = np.abs(a) // np.abs(b)
+    return np.where((a < 0) != (b < 0), -q, q).astype(a.dtype)
+
+
+def div(input: Operand, other: Operand, *, rounding_mode: str | None = None,
+        out: Tensor | None = None, _inplace: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.div.html
+    True division promotes integers to the default float dtype; "trunc" and "floor" keep
+    integer inputs integral."""
+    if rounding_mode is None:
+        return pointwise("div", lambda a, b: a / b, [input, other],
+                         promotion=PROMOTE_INT_TO_FLOAT, out=out, inplace=_inplace)
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                         f"found '{rounding_mode}'")
+
+    def fn(a: Any, b: Any) -> Any:
+        if a.dtype.kind in "iub":
+            return _int_div(a, b, rounding_mode)
+        if rounding_mode == "trunc":
+            return np.trunc(a / b)
+        return np.floor_divide(a, b)
+    return pointwise("div", fn, [input, other], out=out, inplace=_inplace,
+                     check=_no_bool_complex_div(rounding_mode))
+
+
+def _no_bool_complex_div(mode: str) -> Callable[[D.dtype], None]:
+    def check(compute: D.dtype) -> None:
+        if compute.is_complex:
+            raise NotModelled(f"div(rounding_mode={mode!r}) on complex")
+    return check
+
+
+def neg(input: Tensor, *, out: Tensor | None = None, _inplace: Tensor | None = None) -> Tensor:
+    return pointwise(
+        "neg", lambda a: -a, [input], out=out, inplace=_inplace,
+        check=_no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                       "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                       "instead."))
+
+
+def pow(input: Operand, exponent: Operand, *, out: Tensor | None = None,  # noqa: A001
+        _inplace: Tensor | None = None) -> Tensor:
+    def check(compute: D.dtype) -> None:
+        if compute.kind in "iub":
+            e = exponent._values() if isinstance(exponent, Tensor) else np.asarray(exponent)
+            if np.any(e < 0):
+                if isinstance(exponent, Tensor):
+                    raise NotModelled("integer pow with negative tensor exponents")
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if not isinstance(input, Tensor):
+        raise NotModelled("pow with a scalar base")
+    return pointwise("pow", lambda a, b: a ** b, [input, exponent], out=out, inplace=_inplace,
+                     check=check)
+
+
+def _unary_float(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
+    def op(input: Tensor, *, out: Tensor | None = None, _inplace: Tensor | None = None
+           ) -> Tensor:
+        return pointwise(name, fn, [input], promotion=PROMOTE_INT_TO_FLOAT, out=out,
+                         inplace=_inplace)
+    op.__name__ = name
+    op.__doc__ = (f"torch.{name}: integer and bool inputs compute in the default float dtype "
+                  "(https://docs.pytorch.org/docs/stable/tensor_attributes.html).")
+    return op
+
+
+exp = _unary_float("exp", np.exp)
+log = _unary_float("log", np.log)
+sqrt = _unary_float("sqrt", np.sqrt)
+
+
+def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
+        _inplace: Tensor | None = None) -> Tensor:
+    def check(compute: D.dtype) -> None:
+        if compute is D.bool_:
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+    return pointwise("abs", np.abs, [input], promotion=PROMOTE_COMPLEX_TO_FLOAT, out=out,
+                     inplace=_inplace, check=check)
+
+
+def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,  # noqa: A002
+          *, out: Tensor | None = None, _inplace: Tensor | None = None) -> Tensor:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [b for b in (min, max) if b is not None]
+
+    def fn(a: Any, *bs: Any) -> Any:
+        lo = bs[0] if min is not None else None
+        hi = bs[-1] if max is not None else None
+        r = a
+        if lo is not None:
+            r = np.where(np.isnan(r), r, np.maximum(r, lo)) if r.dtype.kind == "f" \
+                else np.maximum(r, lo)
+        if hi is not None:
+            r = np.where(np.isnan(r), r, np.minimum(r, hi)) if r.dtype.kind == "f" \
+                else np.minimum(r, hi)
+        return r
+
+    def check(compute: D.dtype) -> None:
+        if compute.is_complex:
+            raise RuntimeError("clamp is not supported for complex types")
+        if compute is D.bool_:
+            raise NotModelled("clamp on bool")
+    return pointwise("clamp", fn, [input, *bounds], out=out, inplace=_inplace, check=check)
+
+
+clip = clamp
+
+
+def _comparison(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
+    def op(input: Operand, other: Operand, *, out: Tensor | None = None,
+           _inplace: Tensor | None = None) -> Tensor:
+        def check(compute: D.dtype) -> None:
+            if compute.is_complex and name not in ("eq", "ne"):
+                raise NotModelled(f"{name} on complex")
+        promotion = PROMOTE_DEFAULT if _inplace is not None else PROMOTE_ALWAYS_BOOL
+        return pointwise(name, fn, [input, other], promotion=promotion, out=out,
+                         inplace=_inplace, check=check)
+    op.__name__ = name
+    return op
+
+
+eq = _comparison("eq", np.equal)
+ne = _comparison("ne", np.not_equal)
+lt = _comparison("lt", np.less)
+le = _comparison("le", np.less_equal)
+gt = _comparison("gt", np.greater)
+ge = _comparison("ge", np.greater_equal)
+
+
+def where(condition: Tensor, input: Operand, other: Operand, *,
+          out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.where.html"""
+    if not isinstance(condition, Tensor) or condition._dtype is not D.bool_:
+        got = condition._dtype.name if isinstance(condition, Tensor) else "?"
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {LEGACY_NAMES.get(got, got)}")
+    common = result_type(input, other)
+    tensors = [o for o in (condition, input, other) if isinstance(o, Tensor)]
+    check_no_graph("where", *tensors)
+    shape = L.broadcast_shapes(*[t._shape for t in tensors])
+    cond = condition._values() if condition._storage.has_data() else None
+    a = _as_array(input, common) if cond is not None else None
+    b = _as_array(other, common) if cond is not None else None
+    values = None if cond is None else np.where(cond, a, b)
+    layout = [(t._shape, t._strides) for t in tensors]
+    if out is None:
+        res = Tensor._empty(shape, common, condition.device, L.iterator_output_strides(shape, layout))
+        if values is not None:
+            res._write(values)
+        return res
+    assert_no_internal_overlap(out)
+    for t in tensors:
+        assert_no_partial_overlap(out, t)
+    if not D.can_cast(common, out._dtype):
+        raise _cast_error(common, out._dtype)
+    resize_output(out, shape, L.iterator_output_strides(shape, layout))
+    if values is not None:
+        out._write(values)
+    out._vc.bump()
+    return out
+
+
+# ---- in-place helpers that are not pointwise ops --------------------------------------------
+
+def fill_(self: Tensor, value: Operand) -> Tensor:
+    """``fill_`` writes every element, with no overlap check: on an expanded tensor it writes
+    the shared locations (BCAST-07 in the claim catalogue)."""
+    check_no_graph("fill_", self)
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.dim()} dimensions.")
+        value = value.item()
+    if self._storage.has_data():
+        self._write(np.asarray(value).astype(_compute_np_for(self._dtype, value)))
+    self._vc.bump()
+    return self
+
+
+def _compute_np_for(dt: D.dtype, value: Any) -> Any:
+    if dt.is_complex or isinstance(value, complex):
+        return np.complex128
+    if dt.kind in "iu" and isinstance(value, float):
+        return np.float64
+    return dt.compute_np
+
+
+def zero_(self: Tensor) -> Tensor:
+    return fill_(self, 0)
+
+
+def copy_(self: Tensor, src: Operand, non_blocking: bool = False) -> Tensor:
+    """``Tensor.copy_``: ``src`` broadcast to self's shape, cast to self's dtype."""
+    check_no_graph("copy_", self, src)
+    if not isinstance(src, Tensor):
+        raise TypeError("copy_(): argument 'src' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    assert_no_internal_overlap(self)
+    assert_no_partial_overlap(self, src)
+    shape = L.broadcast_shapes(self._shape, src._shape)
+    if shape != self._shape:
+        raise RuntimeError(_broadcast_message(self._shape, src._shape))
+    if src._dtype.is_complex and not self._dtype.is_complex:
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      UserWarning, stacklevel=2)
+    if self._storage.has_data() and src._storage.has_data():
+        self._write(src._values())
+    self._vc.bump()
+    return self
+
+
+def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
+    try:
+        L.broadcast_shapes(a, b)
+    except RuntimeError as e:
+        return str(e)
+    return f"output with shape {_fmt(a)} doesn't match the broadcast shape " \
+           f"{_fmt(L.broadcast_shapes(a, b))}"
+
+
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.clone.html
+    "Returns a copy of input." With preserve_format, dense inputs keep their strides."""
+    from ._creation import contiguous_format, preserve_format
+    check_no_graph("clone", input)
+    if memory_format is None or memory_format is preserve_format:
+        strides = L.preserve_format_strides(input._shape, input._strides)
+    elif memory_format is contiguous_format:
+        strides = L.contiguous_strides(input._shape)
+    else:
+        raise NotModelled(f"clone(memory_format={memory_format!r})")
+    res = Tensor._empty(input._shape, input._dtype, input.device, strides)
+    if input._storage.has_data():
+        res._write(input._values())
+    return res
+
+
+def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.contiguous.html
+    "If self tensor is already in the specified memory format, this function returns the
+    self tensor." """
+    from ._creation import contiguous_format
+    if memory_format not in (None, contiguous_format):
+        raise NotModelled(f"contiguous(memory_format={memory_format!r})")
+    if self.is_contiguous():
+        return self
+    return clone(self, memory_format=contiguous_format)
+
+
+# ---- reductions -----------------------------------------------------------------------------
+
+def _reduce_dims(t: Tensor, dim: Any) -> tuple[int, ...]:
+    if dim is None:
+        return tuple(range(t.dim()))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    wrapped = tuple(wrap_dim(d, t.dim()) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError(f"dim {wrapped[0]} appears multiple times in the list of dims")
+    return wrapped if wrapped else tuple(range(t.dim()))
+
+
+def _reduction(name: str, input: Tensor, dim: Any, keepdim: bool, result: D.dtype,
+               fn: Callable[[Any, tuple[int, ...]], Any], out: Tensor | None) -> Tensor:
+    check_no_graph(name, input)
+    dims = _reduce_dims(input, dim)
+    shape = tuple((1 if d in dims else s) for d, s in enumerate(input._shape)
+                  if keepdim or d not in dims)
+    values = None
+    if input._storage.has_data():
+        with np.errstate(all="ignore"):
+            values = fn(input._values().astype(result.compute_np), dims)
+        if keepdim:
+            values = np.reshape(values, shape)
+    if out is None:
+        res = Tensor._empty(shape, result, input.device)
+    else:
+        if not D.can_cast(result, out._dtype):
+            raise _cast_error(result, out._dtype)
+        resize_output(out, shape)
+        res = out
+        out._vc.bump()
+    if values is not None:
+        res._write(values)
+    return res
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
+        dtype: D.dtype | None = None, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.sum.html
+    Integer and bool inputs sum in int64."""
+    result = dtype or (D.int64 if input._dtype.kind in "biu" else input._dtype)
+    return _reduction("sum", input, dim, keepdim, result,
+                      lambda v, dims: np.sum(v, axis=dims), out)
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+         dtype: D.dtype | None = None, out: Tensor | None = None) -> Tensor:
+    result = dtype or input._dtype
+    if result.kind in "biu":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {LEGACY_NAMES[result.name]}")
+    return _reduction("mean", input, dim, keepdim, result,
+                      lambda v, dims: np.mean(v, axis=dims), out)
+
+
+def _extremum(name: str, np_fn: Callable[..., Any]) -> Callable[..., Tensor]:
+    def op(input: Tensor, dim: Any = (), keepdim: bool = False, *,
+           out: Tensor | None = None) -> Tensor:
+        if input._dtype.is_complex:
+            raise NotModelled(f"{name} on complex")
+        dims = _reduce_dims(input, dim if dim != () else None)
+        if input.numel() == 0:
+            if dim == () or dim is None:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                                   "input.numel() == 0. Specify the reduction dim with the "
+                                   "'dim' argument.")
+            for d in dims:
+                if input._shape[d] == 0:
+                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
+                                     "size.")
+        return _reduction(name, input, dims, keepdim, input._dtype,
+                          lambda v, ds: np_fn(v, axis=ds) if v.size else
+                          np.zeros(tuple(s for i, s in enumerate(v.shape) if i not in ds),
+                                   v.dtype), out)
+    op.__name__ = name
+    return op
+
+
+amax = _extremum("amax", np.max)
+amin = _extremum("amin", np.min)
+
+
+# ---- matrix products --------------------------------------------------------------------------
+
+def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
+    if a._dtype is not b._dtype:
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{C_NAMES[a._dtype.name]} != {C_NAMES[b._dtype.name]}")
+
+
+def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tensor | None,
+             fn: Callable[[Any, Any], Any]) -> Tensor:
+    check_no_graph(name, a, b)
+    values = None
+    if a._storage.has_data() and b._storage.has_data():
+        with np.errstate(all="ignore"):
+            values = fn(a._values(), b._values())
+    if out is None:
+        res = Tensor._empty(shape, a._dtype, a.device)
+    else:
+        if out._dtype is not a._dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {a._dtype}, but got "
+                               f"{out._dtype} instead")
+        assert_no_internal_overlap(out)
+        resize_output(out, shape)
+        res = out
+        out._vc.bump()
+    if values is not None:
+        res._write(values)
+    return res
+
+
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.mm.html
+    "This function does not broadcast." Both operands are matrices of one dtype."""
+    if input.dim() != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if input._shape[1] != mat2._shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input._shape[0]}x"
+                           f"{input._shape[1]} and {mat2._shape[0]}x{mat2._shape[1]})")
+    _dtype_pair_check(input, mat2)
+    return _product("mm", input, mat2, (input._shape[0], mat2._shape[1]), out, np.matmul)
+
+
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.bmm.html
+    "This function does not broadcast." """
+    if input.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    bs, n, m = input._shape
+    if mat2._shape[:2] != (bs, m):
+        raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{bs}, {m}] but got: [{mat2._shape[0]}, {mat2._shape[1]}].")
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError(f"expected scalar type {LEGACY_NAMES[input._dtype.name]} but found "
+                           f"{LEGACY_NAMES[mat2._dtype.name]}")
+    return _product("bmm", input, mat2, (bs, n, mat2._shape[2]), out, np.matmul)
+
+
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.matmul.html
+    Dispatches on dimensionality (dot, mv, mm, batched with broadcasting)."""
+    da, db = input.dim(), other.dim()
+    if da == 0 or db == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{da}D and {db}D")
+    if da == 1 and db == 1:
+        if input._shape != other._shape:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{input._shape[0]}] and src "
+                f"[{other._shape[0]}] to have the same number of elements, but got "
+                f"{input._shape[0]} and {other._shape[0]} elements respectively")
+        if input._dtype is not other._dtype:
+            raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                               f"{LEGACY_NAMES[input._dtype.name]} and "
+                               f"{LEGACY_NAMES[other._dtype.name]}")
+        return _product("matmul", input, other, (), out, np.matmul)
+    if da == 2 and db == 1:
+        if input._shape[1] != other._shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({input._shape[0]}), mat "
+                               f"({input._shape[0]}x{input._shape[1]}), vec ({other._shape[0]})")
+        if input._dtype is not other._dtype:
+            raise NotModelled("matmul (mv) with mixed dtypes")
+        return _product("matmul", input, other, (input._shape[0],), out, np.matmul)
+    if db >= 2 and input._shape[-1] != other._shape[-2]:
+        rows = prod(input._shape[:-1])
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x"
+                           f"{input._shape[-1]} and {other._shape[-2]}x{other._shape[-1]})")
+    if da >= 3 and db >= 3:
+        batch = L.broadcast_shapes(input._shape[:-2], other._shape[:-2])
+    else:
+        batch = None
+    if input._dtype is not other._dtype:
+        _dtype_pair_check(input, other)
+    a_shape = input._shape if da > 1 else (1,) + input._shape
+    b_shape = other._shape if db > 1 else other._shape + (1,)
+    batch = L.broadcast_shapes(a_shape[:-2], b_shape[:-2]) if batch is None else batch
+    shape = batch + ((a_shape[-2],) if da > 1 else ()) + ((b_shape[-1],) if db > 1 else ())
+    return _product("matmul", input, other, shape, out, np.matmul)

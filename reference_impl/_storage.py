@@ -1,0 +1,104 @@
+"""Storage and version counters: the explicit state that decides aliasing.
+
+https://docs.pytorch.org/docs/stable/tensor_view.html : "View tensor shares the same underlying
+data with its base tensor." Two tensors alias exactly when they hold the same ``Storage``
+object; NumPy's own view rules never decide it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ._device import device
+
+_ptrs = itertools.count(1)
+
+
+class Storage:
+    """A flat, untyped byte buffer on a device (``torch.UntypedStorage``)."""
+
+    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr")
+
+    def __init__(self, nbytes: int, dev: device, *, resizable: bool = True,
+                 data: np.ndarray | None = None) -> None:
+        self._nbytes = nbytes
+        self.device = dev
+        self.resizable = resizable
+        if dev.type == "meta":
+            self._data = None
+        elif data is not None:
+            self._data = data
+        else:
+            self._data = np.zeros(nbytes, dtype=np.uint8)
+        self._ptr = next(_ptrs) << 12
+
+    @property
+    def data(self) -> np.ndarray:
+        if self._data is None:
+            raise NotImplementedError(
+                "Cannot access data pointer of Tensor that doesn't have storage")
+        return self._data
+
+    def has_data(self) -> bool:
+        return self._data is not None
+
+    def nbytes(self) -> int:
+        return self._nbytes
+
+    def data_ptr(self) -> int:
+        # Note: torch reports 0 for a storage with no bytes (and for meta storages).
+        if self._nbytes == 0 or self._data is None:
+            return 0
+        return self._ptr
+
+    def resize_(self, nbytes: int) -> None:
+        """Grow (or shrink) in place: the Storage object, and so every alias, is kept; torch
+        reallocates, so the data pointer changes."""
+        if not self.resizable:
+            raise RuntimeError("Trying to resize storage that is not resizable")
+        if self._data is not None:
+            new = np.zeros(nbytes, dtype=np.uint8)
+            keep = min(nbytes, self._nbytes)
+            new[:keep] = self._data[:keep]
+            self._data = new
+        self._nbytes = nbytes
+        self._ptr = next(_ptrs) << 12
+
+
+class UntypedStorage:
+    """What ``Tensor.untyped_storage()`` returns: a handle on the tensor's Storage."""
+
+    __slots__ = ("_storage",)
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    def data_ptr(self) -> int:
+        return self._storage.data_ptr()
+
+    def nbytes(self) -> int:
+        return self._storage.nbytes()
+
+    def size(self) -> int:
+        return self._storage.nbytes()
+
+    @property
+    def device(self) -> device:
+        return self._storage.device
+
+
+class VersionCounter:
+    """The counter a base shares with its views (and with ``detach()``, not ``.data``).
+
+    https://docs.pytorch.org/docs/stable/notes/autograd.html#in-place-correctness-checks
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def bump(self) -> None:
+        self.value += 1
