@@ -109,15 +109,16 @@ def reproduction(result: CaseResult) -> str:
 
 def _print_line(m: Mismatch) -> str:
     expr = m.path
-    if " shares storage with" in expr:
+    if " shares storage with" in expr or " is the same object as" in expr:
         a = expr.split(" ")[0]
-        b = m.reference
-        expr = f"{a}.untyped_storage().data_ptr() == {b}.untyped_storage().data_ptr()"
-        return f"print({expr!r}, {expr})  # documented: True"
-    if " is the same object as" in expr:
-        a = expr.split(" ")[0]
-        expr = f"{a} is {m.reference}"
-        return f"print({expr!r}, {expr})  # documented: True"
+        # The name's group leader on the side that says "shared"; documented says which.
+        shared = m.reference != a
+        b = m.reference if shared else m.torch
+        if " shares storage with" in expr:
+            expr = f"{a}.untyped_storage().data_ptr() == {b}.untyped_storage().data_ptr()"
+        else:
+            expr = f"{a} is {b}"
+        return f"print({expr!r}, {expr})  # documented: {shared}"
     if expr.endswith(" is bound") or expr == "warnings":
         return f"# {expr}: torch={_short(m.torch, 100)}; documented={_short(m.reference, 100)}"
     if expr.endswith("._base"):

@@ -91,9 +91,10 @@ def literal(shape: Sequence[int], dtype: str, seed: int) -> str:
 class Drafter:
     """A program under construction, mirrored on the reference to know live shapes."""
 
-    def __init__(self, draw: Draw) -> None:
+    def __init__(self, draw: Draw, *, device: str = "cpu", observe: bool = False) -> None:
         self.draw = draw
-        self.session = Session(reference_impl, "cpu")
+        self.observe = observe
+        self.session = Session(reference_impl, device)
         self.steps: list[Step] = []
         self.counter = 0
 
@@ -105,7 +106,7 @@ class Drafter:
         """Append a statement; True when it ran on the reference without error."""
         step = Step(code, binds)
         self.steps.append(step)
-        record = self.session.step(step, observe_after=False)
+        record = self.session.step(step, observe_after=self.observe)
         return record.error is None
 
     def tensors(self, **filters: Any) -> list[str]:
@@ -421,7 +422,8 @@ def inplace_step(d: Drafter) -> None:
         d.add(code)
         return
     else:
-        other = operand(d, x)
+        complex_ok = d.value(x).dtype.is_complex
+        other = operand(d, x, kinds="all" if complex_ok or op != "copy_" else "real")
         if op == "copy_" and not other.startswith("t"):
             other = x
         code = f"{r} = {x}.{op}({other})"
@@ -470,6 +472,11 @@ def out_step(d: Drafter) -> None:
     else:
         o = x
     op = d.draw(st.sampled_from(OUT_OPS), label="out op")
+    if op in ("sum", "mm") and target in ("pool", "self"):
+        # Note: a reduction or product whose out aliases an input is left unspecified by the
+        # docs (torch zero-fills out before reading the input), so it is not generated.
+        o = d.fresh("o")
+        d.add(f"{o} = torch.empty(0, dtype=torch.{str(t.dtype).split('.')[1]}, device=dev)", o)
     r = d.fresh("r")
     nd = t.dim()
     if op in ("add", "mul", "sub", "div"):

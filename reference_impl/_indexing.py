@@ -8,6 +8,7 @@ in-place."
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +18,8 @@ from . import _dtypes as D
 from . import _layout as L
 from ._autograd import check_no_graph
 from ._errors import NotModelled
-from ._ops import (LEGACY_NAMES, assert_no_internal_overlap, assert_no_partial_overlap,
-                   resize_output)
+from ._ops import (LEGACY_NAMES, assert_no_internal_overlap, assert_no_overlap,
+                   assert_no_partial_overlap, resize_output)
 from ._tensor import Tensor, wrap_dim
 from ._views import select, slice_dim, unsqueeze
 
@@ -199,6 +200,9 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` writes in place: basic keys through copy_ of the view (its overlap
     check included), advanced keys through index_put_ (which needs matching dtypes)."""
     check_no_graph("setitem", self)
+    if key is False:
+        # Note: torch's __setitem__ returns early for a bare False index (no write, no bump).
+        return
     view, adv = _apply(self, key)
     if not adv:
         if not isinstance(value, Tensor):
@@ -212,6 +216,8 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
 def _scalar_as(value: Any, like: Tensor) -> Tensor:
     if not isinstance(value, (bool, int, float, complex)):
         raise TypeError(f"can't assign a {type(value).__name__} to a {like._dtype}")
+    from ._ops import check_scalar_fits
+    check_scalar_fits(value, like._dtype)
     t = Tensor._empty((), like._dtype, like.device)
     if like._storage.has_data():
         v = np.asarray(value)
@@ -229,11 +235,12 @@ def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
         raise RuntimeError("Index put requires the source and destination dtypes match, got "
                            f"{LEGACY_NAMES[view._dtype.name]} for the destination and "
                            f"{LEGACY_NAMES[value._dtype.name]} for the source.")
-    assert_no_internal_overlap(view)
+    if L.has_internal_overlap(view._shape, view._strides) is True:
+        warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to advanced "
+                      "indexing e.g. tensor[indices] = tensor", UserWarning, stacklevel=3)
     assert_no_partial_overlap(view, value)
     ishape, _ = _broadcast_indices(adv)
-    probe = index(_metaless(view), adv) if not view._storage.has_data() else None
-    del probe
     for d, t in adv:
         v = t._values()
         size = view._shape[d]
@@ -258,10 +265,6 @@ def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
     return view
 
 
-def _metaless(t: Tensor) -> Tensor:
-    return t
-
-
 # ---- the explicit indexing functions ------------------------------------------------------
 
 def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None = None
@@ -277,30 +280,35 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     idx = index._values().reshape(-1).astype(np.int64)
     size = input._shape[d] if input.dim() else 1
-    bad = idx[(idx < 0) | (idx >= size)]
-    if bad.size:
-        raise IndexError(f"index out of range in self")
     shape = list(input._shape)
     if input.dim():
         shape[d] = len(idx)
-    vals = np.take(input._values(), idx, axis=d) if input.dim() else input._values()
-    return _result(tuple(shape), input._dtype, input, vals, out, "index_select")
+
+    def kernel() -> Any:
+        if idx[(idx < 0) | (idx >= size)].size:
+            raise IndexError("index out of range in self")
+        return np.take(input._values(), idx, axis=d) if input.dim() else input._values()
+    return _result(tuple(shape), input._dtype, input, kernel, out, "index_select")
 
 
 def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: Tensor | None,
             name: str) -> Tensor:
+    """Allocate (or check and resize ``out``), then run the kernel: ``vals`` may be a callable
+    whose errors (index bounds) come after the resize, as in torch."""
     if out is None:
         res = Tensor._empty(shape, dt, like.device)
     else:
         if out._dtype is not dt:
             raise RuntimeError(f"{name}(): self and result must have the same scalar type")
         assert_no_internal_overlap(out)
-        assert_no_partial_overlap(out, like)
+        assert_no_overlap(out, like)
         resize_output(out, shape)
         res = out
-        out._vc.bump()
+    values = vals() if callable(vals) else vals
     if res.numel():
-        res._write(np.asarray(vals).reshape(shape))
+        res._write(np.asarray(values).reshape(shape))
+    if out is not None:
+        out._vc.bump()
     return res
 
 
@@ -312,7 +320,7 @@ def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> 
     check_no_graph("masked_select", input)
     if mask._dtype is not D.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = L.broadcast_shapes(input._shape, mask._shape)
+    shape = L.broadcast_shapes(mask._shape, input._shape)  # ATen expands (mask, self)
     v = np.broadcast_to(input._values(), shape)
     m = np.broadcast_to(mask._values(), shape)
     vals = v[m]
@@ -323,11 +331,11 @@ def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None)
     """https://docs.pytorch.org/docs/stable/generated/torch.nonzero.html
     Indices in lexicographic (row-major) order, as a (z, n) int64 tensor or, with
     as_tuple=True, n 1-D tensors; a 0-d input is treated as a one-element 1-D tensor there."""
-    vals = input._values()
     if as_tuple:
-        if input.dim() == 0:
-            return (_long_tensor(np.nonzero(vals.reshape(1))[0], input.device),)
-        return tuple(_long_tensor(ix, input.device) for ix in np.nonzero(vals))
+        # ATen: nonzero(self.dim() ? self : self.unsqueeze(0)).unbind(1): views of a temporary.
+        from ._views import unbind
+        return unbind(nonzero(input if input.dim() else unsqueeze(input, 0)), 1)
+    vals = input._values()
     idx = np.argwhere(vals != 0) if input.dim() else np.zeros((int(vals != 0), 0), np.int64)
     if out is not None:
         return _result(idx.shape, D.int64, input, idx, out, "nonzero")
@@ -359,18 +367,19 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
                 f"be no larger than self {list(input._shape)} apart from dimension {d}")
     idx = index._values().astype(np.int64)
     size = input._shape[d] if input.dim() else 1
-    bad = idx[(idx < -size) | (idx >= size)]
-    if bad.size:
-        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                           f"{d} with size {size}")
-    src = input._values()
-    if input.dim() == 0:
-        vals = np.broadcast_to(src, index._shape)
-    else:
+
+    def kernel() -> Any:
+        bad = idx[(idx < -size) | (idx >= size)]
+        if bad.size:
+            raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for "
+                               f"dimension {d} with size {size}")
+        src = input._values()
+        if input.dim() == 0:
+            return np.broadcast_to(src, index._shape)
         sub = src[tuple(slice(0, s) if k != d else slice(None)
                         for k, s in enumerate(index._shape))]
-        vals = np.take_along_axis(sub, idx, axis=d)
-    return _result(index._shape, input._dtype, input, vals, out, "gather")
+        return np.take_along_axis(sub, idx, axis=d)
+    return _result(index._shape, input._dtype, input, kernel, out, "gather")
 
 
 def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = None

@@ -43,8 +43,6 @@ def is_channels_last_contiguous(shape: Sequence[int], strides: Sequence[int]) ->
     """c10 ``compute_channels_last_contiguous_2d`` for 4-d tensors (order: C, W, H, N)."""
     if len(shape) != 4:
         return False
-    if prod(shape) == 0:
-        return True
     expected = 1
     for d in (1, 3, 2, 0):
         if shape[d] != 1:
@@ -56,6 +54,10 @@ def is_channels_last_contiguous(shape: Sequence[int], strides: Sequence[int]) ->
 
 def is_non_overlapping_and_dense(shape: Sequence[int], strides: Sequence[int]) -> bool:
     """c10 ``compute_non_overlapping_and_dense``: some permutation of the dims is contiguous."""
+    # Note: c10 caches this flag as contiguous || channels_last || computed, so empty
+    # tensors (always contiguous) count as non-overlapping and dense.
+    if is_contiguous(shape, strides) or is_channels_last_contiguous(shape, strides):
+        return True
     n = len(shape)
     if n == 1:
         return shape[0] < 2 or strides[0] == 1
@@ -151,7 +153,8 @@ def broadcast_shapes(*shapes: Sequence[int]) -> Shape:
 def _broadcast_pair(a: Shape, b: Shape) -> Shape:
     n = max(len(a), len(b))
     out = []
-    for i in range(n):
+    # Note: ATen's infer_size walks from the last dim, so the rightmost mismatch is reported.
+    for i in range(n - 1, -1, -1):
         da = a[len(a) - n + i] if len(a) - n + i >= 0 else 1
         db = b[len(b) - n + i] if len(b) - n + i >= 0 else 1
         if da == db or db == 1:
@@ -162,7 +165,7 @@ def _broadcast_pair(a: Shape, b: Shape) -> Shape:
             raise RuntimeError(
                 f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
                 f"non-singleton dimension {i}")
-    return tuple(out)
+    return tuple(reversed(out))
 
 
 def expand_strides(shape: Sequence[int], strides: Sequence[int],
@@ -312,10 +315,10 @@ def element_offsets(shape: Sequence[int], strides: Sequence[int], offset: int) -
 def has_internal_overlap(shape: Sequence[int], strides: Sequence[int]) -> bool | None:
     """ATen ``has_internal_overlap``: True when a stride-0 dim of size > 1 exists (YES),
     False when the layout is non-overlapping and dense (NO), None when too hard to tell."""
-    if any(st == 0 and s > 1 for s, st in zip(shape, strides)):
-        return True
     if is_non_overlapping_and_dense(shape, strides):
         return False
+    if any(st == 0 and s > 1 for s, st in zip(shape, strides)):
+        return True
     return None
 
 

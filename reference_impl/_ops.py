@@ -91,6 +91,18 @@ def assert_no_partial_overlap(out: Tensor, inp: Tensor) -> None:
         raise RuntimeError(PARTIAL_OVERLAP)
 
 
+def assert_no_overlap(out: Tensor, inp: Tensor) -> None:
+    """ATen ``assert_no_overlap``: like the partial check, but full overlap raises too."""
+    if out._storage is not inp._storage:
+        return
+    if out is inp:
+        raise RuntimeError(PARTIAL_OVERLAP)
+    status = L.overlap_status((out._shape, out._strides, out._offset, out.itemsize),
+                              (inp._shape, inp._strides, inp._offset, inp.itemsize))
+    if status in ("partial", "full"):
+        raise RuntimeError(PARTIAL_OVERLAP)
+
+
 def resize_output(out: Tensor, shape: Sequence[int], strides: Sequence[int] | None = None
                   ) -> None:
     """ATen ``resize_output``: warn when a non-empty ``out`` has the wrong shape, then resize it
@@ -151,8 +163,8 @@ def _as_array(o: Operand, compute: D.dtype) -> Any:
 
 def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
               promotion: str = PROMOTE_DEFAULT, out: Tensor | None = None,
-              inplace: Tensor | None = None, check: Callable[[D.dtype], None] | None = None
-              ) -> Tensor:
+              inplace: Tensor | None = None, check: Callable[[D.dtype], None] | None = None,
+              exact_out: bool = False) -> Tensor:
     """Run one TensorIterator-style op: ``fn`` maps NumPy arrays (already in the computation
     dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor."""
     tensors = [o for o in operands if isinstance(o, Tensor)]
@@ -172,19 +184,30 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     compute, result = _compute_and_result_dtypes(operands, promotion)
     if check is not None:
         check(compute)
+    if target is not None and exact_out and result is not target._dtype:
+        # Unary ops built with check_all_same_dtype: out must have the input's dtype.
+        raise RuntimeError(f"Found dtype {LEGACY_NAMES[target._dtype.name]} but expected "
+                           f"{LEGACY_NAMES[result.name]}")
     if target is not None and not D.can_cast(result, target._dtype):
         raise _cast_error(result, target._dtype)
-    values = _evaluate(fn, operands, compute, shape, target if target is not None else tensors)
-    layout = [(t._shape, t._strides) for t in tensors]
+    # Python scalars are 0-dim operands of the iterator too (they defeat its fast path).
+    layout = [(o._shape, o._strides) if isinstance(o, Tensor) else ((), ()) for o in operands]
+    strides = L.iterator_output_strides(shape, layout) if tensors else None
     if target is None:
-        res = Tensor._empty(shape, result, tensors[0].device if tensors else _cpu(),
-                            L.iterator_output_strides(shape, layout) if layout else None)
+        values = _evaluate(fn, operands, compute, tensors)
+        res = Tensor._empty(shape, result, tensors[0].device if tensors else _cpu(), strides)
         if values is not None:
             res._write(values)
         return res
     if out is not None and not read_write:
-        resize_output(target, shape, L.iterator_output_strides(shape, layout) if layout else None)
+        resize_output(target, shape, strides)
+    # Kernel-level errors (a dtype with no kernel, integer division by zero) come after the
+    # output was allocated or resized, as in torch.
+    values = _evaluate(fn, operands, compute, [*tensors, target])
     if values is not None:
+        if result is not target._dtype:
+            # The op computes in its result dtype; only then is the value cast to out's dtype.
+            values = D.from_storage(D.to_storage(values, result), result)
         target._write(values)
     target._vc.bump()
     return target
@@ -196,9 +219,8 @@ def _cpu() -> Any:
 
 
 def _evaluate(fn: Callable[..., Any], operands: Sequence[Operand], compute: D.dtype,
-              shape: tuple[int, ...], where: Any) -> Any:
-    devices = {t.device for t in (where if isinstance(where, list) else [where])}
-    if any(d.type == "meta" for d in devices):
+              tensors: Sequence[Tensor]) -> Any:
+    if any(not t._storage.has_data() for t in tensors):
         return None
     args = [_as_array(o, compute) for o in operands]
     with np.errstate(all="ignore"):
@@ -216,10 +238,10 @@ def _no_bool(msg: str) -> Callable[[D.dtype], None]:
 
 def _alpha_check(alpha: Any) -> Callable[[D.dtype], None]:
     def check(compute: D.dtype) -> None:
-        if compute.kind in "iu" and isinstance(alpha, float):
+        if compute.kind in "iub" and isinstance(alpha, float):
             raise RuntimeError("For integral input tensors, argument alpha must not be a "
                                "floating point number.")
-        if compute is D.bool_ and not isinstance(alpha, bool) and alpha != 1:
+        if isinstance(alpha, bool) and compute is not D.bool_:
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
     return check
 
@@ -238,11 +260,17 @@ def add(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None
 
 def sub(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None = None,
         _inplace: Tensor | None = None) -> Tensor:
+    kinds = [o._dtype if isinstance(o, Tensor) else D.scalar_dtype(o) for o in (input, other)]
+    if kinds[0] is D.bool_ and kinds[1] is D.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if D.bool_ in kinds:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
     return pointwise(
         "sub", lambda a, b: a - b * alpha if alpha != 1 else a - b, [input, other], out=out,
-        inplace=_inplace,
-        check=_no_bool("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                       "Use the `^` or `logical_xor()` operator instead."))
+        inplace=_inplace, check=_alpha_check(alpha))
 
 
 def mul(input: Operand, other: Operand, *, out: Tensor | None = None,
@@ -274,25 +302,26 @@ def div(input: Operand, other: Operand, *, rounding_mode: str | None = None,
                          f"found '{rounding_mode}'")
 
     def fn(a: Any, b: Any) -> Any:
-        if a.dtype.kind in "iub":
+        if a.dtype == np.bool_ or a.dtype.kind == "c":
+            dt = D.bool_ if a.dtype == np.bool_ else (
+                D.complex64 if a.dtype == np.complex64 else D.complex128)
+            raise NotImplementedError(not_implemented(f"div_{rounding_mode}", dt))
+        if a.dtype.kind in "iu":
             return _int_div(a, b, rounding_mode)
         if rounding_mode == "trunc":
             return np.trunc(a / b)
         return np.floor_divide(a, b)
-    return pointwise("div", fn, [input, other], out=out, inplace=_inplace,
-                     check=_no_bool_complex_div(rounding_mode))
+    return pointwise("div", fn, [input, other], out=out, inplace=_inplace)
 
 
-def _no_bool_complex_div(mode: str) -> Callable[[D.dtype], None]:
-    def check(compute: D.dtype) -> None:
-        if compute.is_complex:
-            raise NotModelled(f"div(rounding_mode={mode!r}) on complex")
-    return check
+def not_implemented(kernel: str, dt: D.dtype) -> str:
+    """The message of a CPU kernel that has no instance for a dtype."""
+    return f'"{kernel}_cpu" not implemented for \'{LEGACY_NAMES[dt.name]}\''
 
 
 def neg(input: Tensor, *, out: Tensor | None = None, _inplace: Tensor | None = None) -> Tensor:
     return pointwise(
-        "neg", lambda a: -a, [input], out=out, inplace=_inplace,
+        "neg", lambda a: -a, [input], out=out, inplace=_inplace, exact_out=True,
         check=_no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you "
                        "are trying to invert a mask, use the `~` or `logical_not()` operator "
                        "instead."))
@@ -331,11 +360,12 @@ sqrt = _unary_float("sqrt", np.sqrt)
 
 def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
         _inplace: Tensor | None = None) -> Tensor:
-    def check(compute: D.dtype) -> None:
-        if compute is D.bool_:
-            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
-    return pointwise("abs", np.abs, [input], promotion=PROMOTE_COMPLEX_TO_FLOAT, out=out,
-                     inplace=_inplace, check=check)
+    def fn(a: Any) -> Any:
+        if a.dtype == np.bool_:
+            raise NotImplementedError(not_implemented("abs", D.bool_))
+        return np.abs(a)
+    return pointwise("abs", fn, [input], promotion=PROMOTE_COMPLEX_TO_FLOAT, out=out,
+                     inplace=_inplace, exact_out=True)
 
 
 def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,  # noqa: A002
@@ -358,10 +388,13 @@ def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,
 
     def check(compute: D.dtype) -> None:
         if compute.is_complex:
-            raise RuntimeError("clamp is not supported for complex types")
-        if compute is D.bool_:
-            raise NotModelled("clamp on bool")
-    return pointwise("clamp", fn, [input, *bounds], out=out, inplace=_inplace, check=check)
+            raise NotImplementedError("clamp is not supported for complex types")
+        if _inplace is not None and compute is not _inplace._dtype:
+            # Note: clamp's own check prints the target with its C++ type name.
+            raise RuntimeError(f"result type {LEGACY_NAMES[compute.name]} can't be cast to the "
+                               f"desired output type {C_NAMES[_inplace._dtype.name]}")
+    return pointwise("clamp", fn, [input, *bounds], out=out, inplace=_inplace, check=check,
+                     exact_out=True)
 
 
 clip = clamp
@@ -370,12 +403,14 @@ clip = clamp
 def _comparison(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Operand, other: Operand, *, out: Tensor | None = None,
            _inplace: Tensor | None = None) -> Tensor:
-        def check(compute: D.dtype) -> None:
-            if compute.is_complex and name not in ("eq", "ne"):
-                raise NotModelled(f"{name} on complex")
+        def kernel(a: Any, b: Any) -> Any:
+            if a.dtype.kind == "c" and name not in ("eq", "ne"):
+                dt = D.complex64 if a.dtype == np.complex64 else D.complex128
+                raise NotImplementedError(not_implemented(name, dt))
+            return fn(a, b)
         promotion = PROMOTE_DEFAULT if _inplace is not None else PROMOTE_ALWAYS_BOOL
-        return pointwise(name, fn, [input, other], promotion=promotion, out=out,
-                         inplace=_inplace, check=check)
+        return pointwise(name, kernel, [input, other], promotion=promotion, out=out,
+                         inplace=_inplace)
     op.__name__ = name
     return op
 
@@ -412,8 +447,10 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
     assert_no_internal_overlap(out)
     for t in tensors:
         assert_no_partial_overlap(out, t)
-    if not D.can_cast(common, out._dtype):
-        raise _cast_error(common, out._dtype)
+    if common is not out._dtype:
+        # where's out= takes no casting at all.
+        raise RuntimeError(f"Expected out type to be {LEGACY_NAMES[common.name]} but got "
+                           f"{LEGACY_NAMES[out._dtype.name]}")
     resize_output(out, shape, L.iterator_output_strides(shape, layout))
     if values is not None:
         out._write(values)
@@ -432,6 +469,7 @@ def fill_(self: Tensor, value: Operand) -> Tensor:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.dim()} dimensions.")
         value = value.item()
+    check_scalar_fits(value, self._dtype)
     if self._storage.has_data():
         self._write(np.asarray(value).astype(_compute_np_for(self._dtype, value)))
     self._vc.bump()
@@ -446,6 +484,25 @@ def _compute_np_for(dt: D.dtype, value: Any) -> Any:
     return dt.compute_np
 
 
+CTYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t",
+         "int64": "int64_t", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+
+
+def check_scalar_fits(value: Any, dt: D.dtype) -> None:
+    """c10 ``checked_convert``: a Python scalar written into a tensor must fit its dtype."""
+    if isinstance(value, (bool, complex)) or dt.name not in CTYPE:
+        return
+    if dt.kind in "iu":
+        info = np.iinfo(dt.storage_np)
+        ok = info.min <= value <= info.max
+    else:
+        limit = 65504.0 if dt is D.float16 else 3.3895313892515355e38
+        ok = not (abs(value) > limit and abs(value) != float("inf"))
+    if not ok:
+        raise RuntimeError(f"value cannot be converted to type {CTYPE[dt.name]} without "
+                           "overflow")
+
+
 def zero_(self: Tensor) -> Tensor:
     return fill_(self, 0)
 
@@ -456,14 +513,18 @@ def copy_(self: Tensor, src: Operand, non_blocking: bool = False) -> Tensor:
     if not isinstance(src, Tensor):
         raise TypeError("copy_(): argument 'src' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
+    if src is self:
+        # ATen returns early when src is self; the in-place call still bumps the version.
+        self._vc.bump()
+        return self
     assert_no_internal_overlap(self)
     assert_no_partial_overlap(self, src)
     shape = L.broadcast_shapes(self._shape, src._shape)
     if shape != self._shape:
         raise RuntimeError(_broadcast_message(self._shape, src._shape))
     if src._dtype.is_complex and not self._dtype.is_complex:
-        warnings.warn("Casting complex values to real discards the imaginary part",
-                      UserWarning, stacklevel=2)
+        # Note: torch warns once per process (TORCH_WARN_ONCE), which a model cannot know.
+        raise NotModelled("copy_ from complex to real (its warning fires once per process)")
     if self._storage.has_data() and src._storage.has_data():
         self._write(src._values())
     self._vc.bump()
@@ -528,7 +589,8 @@ def _reduction(name: str, input: Tensor, dim: Any, keepdim: bool, result: D.dtyp
                   if keepdim or d not in dims)
     values = None
     if input._storage.has_data():
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's "Mean of empty slice"
             values = fn(input._values().astype(result.compute_np), dims)
         if keepdim:
             values = np.reshape(values, shape)
@@ -549,7 +611,12 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
         dtype: D.dtype | None = None, out: Tensor | None = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.sum.html
     Integer and bool inputs sum in int64."""
-    result = dtype or (D.int64 if input._dtype.kind in "biu" else input._dtype)
+    if out is not None and dim is None:
+        raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
+                        "out=Tensor)")
+    # Note: with out= and no dtype, ATen sums in out's dtype (infer_dtype_from_optional).
+    result = dtype or (out._dtype if out is not None else None) or (
+        D.int64 if input._dtype.kind in "biu" else input._dtype)
     return _reduction("sum", input, dim, keepdim, result,
                       lambda v, dims: np.sum(v, axis=dims), out)
 
@@ -567,8 +634,6 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
 def _extremum(name: str, np_fn: Callable[..., Any]) -> Callable[..., Tensor]:
     def op(input: Tensor, dim: Any = (), keepdim: bool = False, *,
            out: Tensor | None = None) -> Tensor:
-        if input._dtype.is_complex:
-            raise NotModelled(f"{name} on complex")
         dims = _reduce_dims(input, dim if dim != () else None)
         if input.numel() == 0:
             if dim == () or dim is None:
@@ -579,6 +644,10 @@ def _extremum(name: str, np_fn: Callable[..., Any]) -> Callable[..., Tensor]:
                 if input._shape[d] == 0:
                     raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
                                      "size.")
+        out_numel = prod(s for i, s in enumerate(input._shape) if i not in dims)
+        if input._dtype.is_complex and out_numel:  # the kernel never runs for empty results
+            kernel = {"amax": "max_values", "amin": "min_values"}[name]
+            raise NotImplementedError(not_implemented(kernel, input._dtype))
         return _reduction(name, input, dims, keepdim, input._dtype,
                           lambda v, ds: np_fn(v, axis=ds) if v.size else
                           np.zeros(tuple(s for i, s in enumerate(v.shape) if i not in ds),
@@ -610,8 +679,8 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         res = Tensor._empty(shape, a._dtype, a.device)
     else:
         if out._dtype is not a._dtype:
-            raise RuntimeError(f"Expected out tensor to have dtype {a._dtype}, but got "
-                               f"{out._dtype} instead")
+            raise RuntimeError(f"Expected out tensor to have dtype {C_NAMES[a._dtype.name]}, "
+                               f"but got {C_NAMES[out._dtype.name]} instead")
         assert_no_internal_overlap(out)
         resize_output(out, shape)
         res = out

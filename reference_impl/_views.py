@@ -16,7 +16,13 @@ from ._errors import NotModelled
 from ._tensor import Tensor, view_of, wrap_dim
 
 
-def _shape_args(args: tuple[Any, ...]) -> tuple[int, ...]:
+def _shape_args(args: tuple[Any, ...], op: str = "", param: str = "size"
+                ) -> tuple[int, ...]:
+    if not args:
+        if op == "view":
+            raise TypeError("view() received an invalid combination of arguments - got (), but "
+                            "expected one of:")
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{param}"')
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         return tuple(int(a) for a in args[0])
     return tuple(int(a) for a in args)
@@ -32,7 +38,7 @@ def view(self: Tensor, *shape: Any) -> Tensor:
     stride" (ATen computeStride)."""
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
         raise NotModelled("Tensor.view(dtype)")
-    new_shape = L.infer_size(_shape_args(shape), self.numel())
+    new_shape = L.infer_size(_shape_args(shape, "view"), self.numel())
     strides = L.compute_stride(self._shape, self._strides, new_shape)
     if strides is None:
         raise RuntimeError(
@@ -49,7 +55,7 @@ def reshape(self: Tensor, *shape: Any) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.reshape.html
     "Contiguous inputs and inputs with compatible strides can be reshaped without copying."
     Otherwise a contiguous copy, which is not a view (``_base`` is None)."""
-    new_shape = L.infer_size(_shape_args(shape), self.numel())
+    new_shape = L.infer_size(_shape_args(shape, "reshape", "shape"), self.numel())
     strides = L.compute_stride(self._shape, self._strides, new_shape)
     if strides is not None:
         return view_of(self, new_shape, strides, self._offset)
@@ -121,7 +127,7 @@ def t(self: Tensor) -> Tensor:
 
 
 def permute(self: Tensor, *dims: Any) -> Tensor:
-    order = _shape_args(dims)
+    order = _shape_args(dims, "permute", "dims")
     if len(order) != self.dim():
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -154,7 +160,7 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
     "Expanding a tensor does not allocate new memory, but only creates a new view on the
     existing tensor where a dimension of size one is expanded to a larger size by setting the
     stride to 0." (ATen inferExpandGeometry)"""
-    target = _shape_args(sizes)
+    target = _shape_args(sizes, "expand", "size")
     nd, td = len(target), self.dim()
     if nd < td:
         raise RuntimeError(

@@ -1,0 +1,178 @@
+"""One targeted check per documented claim that the random programs do not single out."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformance.harness import assert_conforms
+from conformance.program import Program, Step
+from conformance.strategies import (ALL_DTYPES, Drafter, dtypes, literal, shapes, source,
+                                    view_step)
+
+
+def prog(*lines: str, claims: tuple[str, ...] = ()) -> Program:
+    steps = []
+    for line in lines:
+        lhs = line.split(" = ")[0] if " = " in line and "[" not in line.split(" = ")[0] else ""
+        steps.append(Step(line, tuple(n.strip() for n in lhs.split(",") if n.strip())))
+    return Program(tuple(steps), claims)
+
+
+@pytest.mark.claim("CREATE-01")
+@pytest.mark.parametrize("data", ["[1, 2]", "[1.0, 2.0]", "[True, False]", "[1j, 2]",
+                                  "[1, 2.5]", "[True, 2]", "3", "[]", "[[1], [2]]"])
+def test_tensor_infers_dtype(data: str, device: str) -> None:
+    """torch.tensor infers int64, the default float, bool or the default complex dtype."""
+    assert_conforms(prog(f"t = torch.tensor({data}, device=dev)"), device)
+
+
+@pytest.mark.claim("CREATE-02")
+@given(dtype=dtypes(), shape=shapes())
+def test_tensor_of_tensor_copies_and_warns(dtype: str, shape: tuple[int, ...],
+                                           device: str) -> None:
+    """torch.tensor(t) copies (new storage) and warns to use detach().clone()."""
+    assert_conforms(prog(
+        f"a = torch.tensor({literal(shape, dtype, 3)}, dtype=torch.{dtype}, device=dev)",
+        "b = torch.tensor(a)", "b.zero_()"), device)
+
+
+@pytest.mark.claim("CREATE-03")
+@pytest.mark.parametrize("args", ["5", "1, 5", "0, 1, 0.25", "2, 11, 3", "-3, 3, 2",
+                                  "5, 1", "0, 5, 0", "1.5"])
+def test_arange_excludes_end(args: str, device: str) -> None:
+    """arange covers [start, end) with ceil((end - start) / step) values."""
+    assert_conforms(prog(f"t = torch.arange({args}, device=dev)"), device)
+
+
+@pytest.mark.claim("CREATE-04")
+@given(dtype=st.sampled_from(ALL_DTYPES), shape=shapes(),
+       factory=st.sampled_from(["zeros_like(a)", "ones_like(a)", "full_like(a, 1)",
+                                "zeros_like(a, dtype=torch.float64)", "a.new_zeros(2, 3)",
+                                "a.new_ones((2,))", "a.new_full((2,), 1)",
+                                "a.new_tensor([1, 2])", "empty_like(a).fill_(0)"]))
+def test_like_and_new_keep_dtype_and_device(dtype: str, shape: tuple[int, ...], factory: str,
+                                            device: str) -> None:
+    """*_like and new_* keep the source's dtype and device unless told otherwise."""
+    call = factory if factory.startswith("a.") else f"torch.{factory}"
+    assert_conforms(prog(
+        f"a = torch.tensor({literal(shape, dtype, 1)}, dtype=torch.{dtype}, device=dev).t()"
+        if len(shape) == 2 else
+        f"a = torch.tensor({literal(shape, dtype, 1)}, dtype=torch.{dtype}, device=dev)",
+        f"b = {call}"), device)
+
+
+def _one_view(first_layout: bool) -> st.SearchStrategy[Program]:
+    @st.composite
+    def build(draw: st.DrawFn) -> Program:
+        d = Drafter(draw)
+        source(d, layout=first_layout)
+        view_step(d)
+        view_step(d)
+        return d.program()
+    return build()
+
+
+@pytest.mark.claim("VIEW-03", "RESHAPE-01")
+@given(data=st.data())
+def test_view_needs_compatible_strides(data: st.DataObject, device: str) -> None:
+    """view() succeeds exactly when ATen's stride rule allows, with torch's error otherwise;
+    reshape() then copies."""
+    d_shape = data.draw(shapes(min_dims=2, min_side=1), label="shape")
+    d = literal(d_shape, "float32", 2)
+    dims = data.draw(st.permutations(range(len(d_shape))), label="perm")
+    target = data.draw(st.sampled_from(["-1", "1, -1", "-1, 1", f"{d_shape[0]}, -1"]),
+                       label="target")
+    assert_conforms(prog(f"a = torch.tensor({d}, device=dev).permute({', '.join(map(str, dims))})",
+                         f"v = a.view({target})", f"r = a.reshape({target})", "r.fill_(1)"),
+                    device)
+
+
+@pytest.mark.claim("VIEW-05", "VIEW-06")
+@given(program=_one_view(True))
+def test_contiguous_returns_self_or_copy(program: Program, device: str) -> None:
+    """contiguous() is self for contiguous tensors and a copy otherwise."""
+    last = program.steps[-1].binds[0] if program.steps[-1].binds else None
+    if last is None or "[" in last:
+        last = program.steps[0].binds[0]
+    assert_conforms(program.then(f"c = {last}.contiguous()", "c")
+                    .then(f"same = c is {last}", "same"), device)
+
+
+@pytest.mark.claim("VIEW-07")
+@given(program=_one_view(True))
+def test_clone_has_own_storage_and_preserves_dense_strides(program: Program,
+                                                           device: str) -> None:
+    """clone() copies; preserve_format keeps the strides of dense inputs."""
+    name = program.steps[0].binds[0]
+    assert_conforms(program.then(f"c = {name}.clone()", "c").then("c.zero_()"), device)
+
+
+@pytest.mark.claim("VIEW-08")
+@given(shape=shapes(min_dims=1, max_dims=3), lead=st.integers(1, 3))
+def test_expand_sets_stride_zero(shape: tuple[int, ...], lead: int, device: str) -> None:
+    """expand() makes size-1 dims larger by giving them stride 0, without new memory."""
+    small = tuple(1 if i % 2 == 0 else s for i, s in enumerate(shape))
+    target = (lead,) + tuple(max(s, 1) for s in shape)
+    assert_conforms(prog(
+        f"a = torch.tensor({literal(small, 'float32', 0)}, device=dev)",
+        f"e = a.expand({', '.join(map(str, target))})", "a.add_(1)"), device)
+
+
+@pytest.mark.claim("RESHAPE-02")
+@pytest.mark.parametrize("src", ["torch.arange(6., device=dev)",
+                                 "torch.arange(6., device=dev).reshape(2, 3)",
+                                 "torch.arange(6., device=dev).reshape(2, 3).t()",
+                                 "torch.tensor(2., device=dev)",
+                                 "torch.arange(24., device=dev).reshape(2, 3, 4)[:, ::2]"])
+@pytest.mark.parametrize("args", ["", "1", "0, 1", "-2, -1"])
+def test_flatten_object_view_or_copy(src: str, args: str, device: str) -> None:
+    """flatten returns the input object, a view, or a copy, as the stride rule decides."""
+    assert_conforms(prog(f"a = {src}", f"f = a.flatten({args})", "same = f is a",
+                         "f.add_(1)"), device)
+
+
+@pytest.mark.claim("RESHAPE-03")
+@given(shape=shapes(min_dims=2, min_side=1))
+def test_d2l_reshape_may_not_copy(shape: tuple[int, ...], device: str) -> None:
+    """D2L's advice: reshape may alias its input, clone().view() never does."""
+    n = 1
+    for s in shape:
+        n *= s
+    assert_conforms(prog(f"a = torch.tensor({literal(shape, 'float32', 5)}, device=dev)",
+                         f"r = a.reshape({n})", f"c = a.clone().view({n})", "a.mul_(2)"),
+                    device)
+
+
+@pytest.mark.claim("INDEX-08")
+@given(shape=shapes(min_dims=2, max_dims=2, min_side=1), dim=st.integers(0, 1))
+def test_scatter_writes_in_place(shape: tuple[int, ...], dim: int, device: str) -> None:
+    """scatter_ writes src into self at index along dim, returning self."""
+    rows, cols = shape
+    idx = [[(i + j) % shape[dim] for j in range(cols)] for i in range(rows)] if dim == 1 else \
+        [[(i + j) % shape[dim] for j in range(cols)] for i in range(1)]
+    assert_conforms(prog(
+        f"a = torch.zeros({rows}, {cols}, device=dev)",
+        f"src = torch.tensor({literal(shape, 'float32', 2)}, device=dev)",
+        f"r = a.scatter_({dim}, torch.tensor({idx}, device=dev), src)",
+        "same = r is a"), device)
+
+
+@pytest.mark.claim("INDEX-09", "INDEX-03")
+@pytest.mark.parametrize("key", ["0", "1:", "..., 0", "[0]", "[True, False, True]",
+                                 "torch.tensor([1])"])
+def test_d2l_indexing_shares_memory_only_for_basic(key: str, device: str) -> None:
+    """D2L says indexing results share memory; only basic indexing does."""
+    assert_conforms(prog("y = torch.arange(6., device=dev).reshape(3, 2)", f"z = y[{key}]",
+                         "z.fill_(-1)", f"y[{key}] = 9"), device)
+
+
+@pytest.mark.claim("INPLACE-06")
+def test_d2l_memory_of_augmented_assignment(device: str) -> None:
+    """y = y + x rebinds y; y[:] = y + x and y += x keep y's object and storage."""
+    assert_conforms(prog(
+        "x = torch.ones(3, device=dev)", "y = torch.zeros(3, device=dev)", "before = y",
+        "y = y + x", "rebound = y is before", "z = torch.zeros(3, device=dev)", "z0 = z",
+        "z[:] = z + x", "kept = z is z0", "z += x", "still = z is z0",
+        "torch.add(x, z, out=z)", "same_out = z is z0"), device)

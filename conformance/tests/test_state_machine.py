@@ -1,0 +1,67 @@
+"""A state machine over a pool of live tensors: views, views of views, in-place ops, out=,
+__setitem__ and fresh ops interleave, and every live tensor is compared after every step."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import reject, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
+
+from conformance.check import MISMATCH, CaseResult
+from conformance.compare import compare_steps
+from conformance.runner import NOT_MODELLED, Session
+from conformance.strategies import FAMILIES, Drafter, source
+
+
+def machine(device: str) -> type[RuleBasedStateMachine]:
+    import torch
+
+    class MemorySemantics(RuleBasedStateMachine):
+        """torch and the reference advance in lock step; a difference fails with the program so
+        far, which Hypothesis shrinks."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.drafter: Drafter | None = None
+            self.torch = Session(torch, device)
+
+        @initialize(data=st.data())
+        def start(self, data: st.DataObject) -> None:
+            self.drafter = Drafter(data.draw, device=device, observe=True)
+            source(self.drafter)
+            self._advance()
+
+        @rule(data=st.data(), family=st.sampled_from(sorted(FAMILIES)))
+        def act(self, data: st.DataObject, family: str) -> None:
+            assert self.drafter is not None
+            self.drafter.draw = data.draw
+            FAMILIES[family](self.drafter)
+            self._advance()
+
+        def _advance(self) -> None:
+            assert self.drafter is not None
+            ref_steps = self.drafter.session.trace.steps
+            for i in range(len(self.torch.trace.steps), len(ref_steps)):
+                ref = ref_steps[i]
+                if ref.error and ref.error[0] == NOT_MODELLED:
+                    reject()
+                got = self.torch.step(self.drafter.steps[i])
+                mismatches = compare_steps(i + 1, got, ref)
+                if mismatches:
+                    result = CaseResult(self.drafter.program(), device, MISMATCH, mismatches,
+                                        self.torch.trace, self.drafter.session.trace)
+                    raise AssertionError(result.explain())
+
+    return MemorySemantics
+
+
+@pytest.mark.claim("VIEW-01", "VIEW-02", "INPLACE-02", "INDEX-03", "OUT-01", "BCAST-01")
+def test_memory_semantics_state_machine(device: str) -> None:
+    """Interleaved views, in-place writes, out= and assignments keep torch and the model in
+    step on every observed fact."""
+    current = settings()
+    run_state_machine_as_test(
+        machine(device),
+        settings=settings(current, stateful_step_count=12,
+                          max_examples=max(current.max_examples // 2, 5)))

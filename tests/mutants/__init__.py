@@ -1,0 +1,1 @@
+"""Mutants of real torch: small monkeypatches that each break one documented behaviour."""

@@ -1,0 +1,351 @@
+"""The mutant catalogue: each entry breaks ONE documented behaviour of real torch.
+
+A mutant is a Python-level monkeypatch of ``torch`` / ``torch.Tensor``. It is applied in a
+fresh process (``tests/mutants/activate.py`` applies the one named by ``CONFORMANCE_MUTANT``)
+and must be caught by the conformance test named in ``test_file``: that test must fail with a
+MISMATCH and a torch-only reproduction. Patches keep torch importable and change only the
+targeted behaviour; the originals are captured when the patch is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PROGRAMS = "conformance/tests/test_programs.py"
+CLAIMS = "conformance/tests/test_claims.py"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    description: str
+    claims: tuple[str, ...]
+    test_file: str  # repo-relative path, optionally "::test_name"
+    apply: Callable[[], None]
+
+
+def _torch() -> Any:
+    import torch
+    return torch
+
+
+def _set(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
+    """Replace ``owner.attr`` by ``make(original)``."""
+    setattr(owner, attr, make(getattr(owner, attr)))
+
+
+# ---- views ------------------------------------------------------------------------------------
+
+def _view_returns_copy() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "view", lambda orig: lambda self, *a, **k: orig(self, *a, **k).clone())
+
+
+def _is_basic_index(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, slice)
+               or (isinstance(p, int) and not isinstance(p, bool)) for p in parts)
+
+
+def _basic_indexing_copies() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def getitem(self: Any, index: Any) -> Any:
+            out = orig(self, index)
+            return out.clone() if _is_basic_index(index) else out
+        return getitem
+    _set(torch.Tensor, "__getitem__", make)
+
+
+def _reshape_always_copies() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "reshape",
+         lambda orig: lambda self, *shape: orig(self.contiguous(), *shape).clone())
+    _set(torch, "reshape",
+         lambda orig: lambda input, shape: orig(input.contiguous(), shape).clone())
+
+
+def _contiguous_always_copies() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "contiguous",
+         lambda orig: lambda self, memory_format=torch.contiguous_format:
+         self.clone(memory_format=torch.contiguous_format))
+
+
+def _expand_materialises() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "expand", lambda orig: lambda self, *a, **k: orig(self, *a, **k).clone())
+
+
+def _transpose_returns_contiguous_copy() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        return lambda input, dim0, dim1: orig(input, dim0, dim1).clone(
+            memory_format=torch.contiguous_format)
+    _set(torch.Tensor, "transpose", make)
+    _set(torch, "transpose", make)
+
+
+def _clone_shares_storage() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "clone", lambda orig: lambda self, *a, **k: self.view_as(self))
+    _set(torch, "clone", lambda orig: lambda input, *a, **k: input.view_as(input))
+
+
+def _unsqueeze_negative_dim_off_by_one() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def unsqueeze(input: Any, dim: int) -> Any:
+            if dim < 0:
+                dim = dim + input.dim()  # documented: dim + input.dim() + 1
+            return orig(input, dim)
+        return unsqueeze
+    _set(torch.Tensor, "unsqueeze", make)
+    _set(torch, "unsqueeze", make)
+
+
+# ---- indexing ---------------------------------------------------------------------------------
+
+def _gather_ignores_dim() -> None:
+    torch = _torch()
+    _set(torch, "gather",
+         lambda orig: lambda input, dim, index, **kw: orig(input, 0, index, **kw))
+    _set(torch.Tensor, "gather",
+         lambda orig: lambda self, dim, index, **kw: orig(self, 0, index, **kw))
+
+
+def _masked_select_no_broadcast() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def masked_select(input: Any, mask: Any, **kw: Any) -> Any:
+            if tuple(input.shape) != tuple(mask.shape):
+                raise RuntimeError(f"masked_select: mask shape {tuple(mask.shape)} must "
+                                   f"match input shape {tuple(input.shape)}")
+            return orig(input, mask, **kw)
+        return masked_select
+    _set(torch, "masked_select", make)
+    _set(torch.Tensor, "masked_select", make)
+
+
+def _nonzero_returns_int32() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def nonzero(input: Any, *, out: Any = None, as_tuple: bool = False) -> Any:
+            if out is not None:
+                return orig(input, out=out, as_tuple=as_tuple)
+            r = orig(input, as_tuple=as_tuple)
+            if as_tuple:
+                return tuple(t.to(torch.int32) for t in r)
+            return r.to(torch.int32)
+        return nonzero
+    _set(torch, "nonzero", make)
+    _set(torch.Tensor, "nonzero", make)
+
+
+def _setitem_advanced_noop() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def setitem(self: Any, index: Any, value: Any) -> None:
+            parts = index if isinstance(index, tuple) else (index,)
+            if any(isinstance(p, (bool, list, torch.Tensor)) for p in parts):
+                return  # advanced index: silently writes nothing
+            orig(self, index, value)
+        return setitem
+    _set(torch.Tensor, "__setitem__", make)
+
+
+# ---- in-place ---------------------------------------------------------------------------------
+
+def _iadd_returns_new() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "__iadd__", lambda orig: lambda self, other: self + other)
+
+
+def _add__leaves_self_unchanged() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "add_", lambda orig: lambda self, *a, **k: self)
+
+
+def _mul__bumps_version_twice() -> None:
+    torch = _torch()
+    # mul_(True) leaves values and dtype as they are but is a second in-place op.
+    mul_ = torch.Tensor.mul_
+    _set(torch.Tensor, "mul_",
+         lambda orig: lambda self, *a, **k: mul_(mul_(self, *a, **k), True))
+    _set(torch.Tensor, "__imul__",
+         lambda orig: lambda self, other: mul_(mul_(self, other), True))
+
+
+# ---- out= -------------------------------------------------------------------------------------
+
+def _add_out_ignored() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def add(*args: Any, out: Any = None, **kw: Any) -> Any:
+            return orig(*args, **kw)
+        return add
+    _set(torch, "add", make)
+
+
+# ---- arithmetic -------------------------------------------------------------------------------
+
+def _item_accepts_many() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def item(self: Any) -> Any:
+            return orig(self.reshape(-1)[0]) if self.numel() >= 1 else orig(self)
+        return item
+    _set(torch.Tensor, "item", make)
+
+
+def _mm_accepts_batches() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def mm(input: Any, mat2: Any, **kw: Any) -> Any:
+            if input.dim() != 2 or mat2.dim() != 2:
+                return torch.matmul(input, mat2, **kw)
+            return orig(input, mat2, **kw)
+        return mm
+    _set(torch, "mm", make)
+    _set(torch.Tensor, "mm", make)
+
+
+def _sum_int_keeps_dtype() -> None:
+    torch = _torch()
+    narrow = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32)
+
+    def make(orig: Any) -> Any:
+        def sum_(input: Any, *a: Any, **kw: Any) -> Any:
+            if kw.get("dtype") is None and input.dtype in narrow:
+                kw["dtype"] = input.dtype  # documented: integer sums are int64
+            return orig(input, *a, **kw)
+        return sum_
+    _set(torch, "sum", make)
+    _set(torch.Tensor, "sum", make)
+
+
+def _div_truncates_ints() -> None:
+    torch = _torch()
+
+    def integral(a: Any, b: Any) -> bool:
+        try:
+            dt = torch.result_type(a, b)
+        except Exception:  # noqa: BLE001 - let the real op raise
+            return False
+        return not (dt.is_floating_point or dt.is_complex or dt == torch.bool)
+
+    def make(orig: Any) -> Any:
+        def div(input: Any, other: Any, *a: Any, **kw: Any) -> Any:
+            if kw.get("rounding_mode") is None and not a and integral(input, other):
+                kw["rounding_mode"] = "floor"  # documented: true division
+            return orig(input, other, *a, **kw)
+        return div
+    for attr in ("div", "divide", "true_divide"):
+        _set(torch, attr, make)
+    for attr in ("div", "divide", "true_divide", "div_", "divide_", "true_divide_"):
+        _set(torch.Tensor, attr, make)
+    _set(torch.Tensor, "__truediv__",
+         lambda orig: lambda self, other: torch.Tensor.div(self, other))
+    _set(torch.Tensor, "__itruediv__",
+         lambda orig: lambda self, other: torch.Tensor.div_(self, other))
+
+
+# ---- the catalogue ----------------------------------------------------------------------------
+
+MUTANTS: tuple[Mutant, ...] = (
+    Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
+           ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
+           _view_returns_copy),
+    Mutant("basic_indexing_copies",
+           "Tensor.__getitem__ clones the result when the index has only ints, slices, None "
+           "and Ellipsis (basic indexing should return a view).",
+           ("INDEX-01", "VIEW-01", "VIEW-02"), f"{PROGRAMS}::test_view_programs",
+           _basic_indexing_copies),
+    Mutant("iadd_returns_new", "Tensor.__iadd__ returns self + other, a new tensor.",
+           ("INPLACE-01", "INPLACE-02", "INPLACE-06"), f"{PROGRAMS}::test_inplace_programs",
+           _iadd_returns_new),
+    Mutant("add__leaves_self_unchanged",
+           "Tensor.add_ returns self without changing it (and bumps no version).",
+           ("INPLACE-01", "INPLACE-02"), f"{PROGRAMS}::test_inplace_programs",
+           _add__leaves_self_unchanged),
+    Mutant("add_out_ignored", "torch.add with out= ignores out and returns a new tensor.",
+           ("OUT-01",), f"{PROGRAMS}::test_out_programs", _add_out_ignored),
+    Mutant("reshape_always_copies",
+           "Tensor.reshape and torch.reshape return a clone of a contiguous reshape, even when "
+           "a view is possible.", ("RESHAPE-01",),
+           f"{CLAIMS}::test_view_needs_compatible_strides",
+           _reshape_always_copies),
+    Mutant("contiguous_always_copies",
+           "Tensor.contiguous returns clone(memory_format=torch.contiguous_format), even for a "
+           "contiguous tensor (documented: returns self).", ("VIEW-05",),
+           f"{CLAIMS}::test_contiguous_returns_self_or_copy", _contiguous_always_copies),
+    Mutant("expand_materialises",
+           "Tensor.expand returns a clone of the expanded view (new memory, no stride 0).",
+           ("VIEW-08", "VIEW-04"), f"{CLAIMS}::test_expand_sets_stride_zero",
+           _expand_materialises),
+    Mutant("gather_ignores_dim", "torch.gather and Tensor.gather always gather along dim 0.",
+           ("INDEX-07",), f"{PROGRAMS}::test_index_programs", _gather_ignores_dim),
+    Mutant("item_accepts_many",
+           "Tensor.item returns the first element for any numel >= 1 instead of raising.",
+           ("ITEM-01",), f"{PROGRAMS}::test_arith_programs", _item_accepts_many),
+    Mutant("mm_accepts_batches",
+           "torch.mm and Tensor.mm fall back to torch.matmul when an input is not 2-D.",
+           ("MATH-03",), f"{PROGRAMS}::test_out_programs", _mm_accepts_batches),
+    # -- beyond the required list --
+    Mutant("transpose_returns_contiguous_copy",
+           "Tensor.transpose and torch.transpose return a contiguous copy, not a view.",
+           ("VIEW-04", "VIEW-01"), f"{PROGRAMS}::test_view_programs",
+           _transpose_returns_contiguous_copy),
+    Mutant("clone_shares_storage",
+           "Tensor.clone and torch.clone return self.view_as(self): a view, not a copy.",
+           ("VIEW-07",), f"{CLAIMS}::test_clone_has_own_storage_and_preserves_dense_strides",
+           _clone_shares_storage),
+    Mutant("unsqueeze_negative_dim_off_by_one",
+           "Tensor.unsqueeze / torch.unsqueeze map a negative dim d to d + dim() instead of "
+           "d + dim() + 1.", ("VIEW-04",), f"{PROGRAMS}::test_index_programs",
+           _unsqueeze_negative_dim_off_by_one),
+    Mutant("masked_select_no_broadcast",
+           "torch.masked_select / Tensor.masked_select raise unless mask and input have the "
+           "same shape (the mask should broadcast).", ("INDEX-05",),
+           f"{PROGRAMS}::test_index_programs", _masked_select_no_broadcast),
+    Mutant("nonzero_returns_int32",
+           "torch.nonzero / Tensor.nonzero return int32 indices instead of int64.",
+           ("INDEX-06",), f"{PROGRAMS}::test_index_programs", _nonzero_returns_int32),
+    Mutant("setitem_advanced_noop",
+           "Tensor.__setitem__ with an advanced index (list, tensor, bool) writes nothing.",
+           ("INDEX-03",), f"{PROGRAMS}::test_setitem_programs", _setitem_advanced_noop),
+    Mutant("mul__bumps_version_twice",
+           "Tensor.mul_ and *= are two in-place ops (mul_ then mul_(True)): the version "
+           "counter is bumped twice.", ("INPLACE-02",), f"{PROGRAMS}::test_inplace_programs",
+           _mul__bumps_version_twice),
+    Mutant("div_truncates_ints",
+           "True division of integer tensors (/, /=, div, div_, true_divide) floor-divides "
+           "and keeps the integer dtype instead of promoting to float.",
+           ("MATH-01", "INPLACE-04", "OUT-03"), f"{PROGRAMS}::test_out_programs",
+           _div_truncates_ints),
+    Mutant("sum_int_keeps_dtype",
+           "torch.sum / Tensor.sum of bool and narrow integer tensors keep the input dtype "
+           "instead of returning int64.", ("MATH-02",), f"{PROGRAMS}::test_arith_programs",
+           _sum_int_keeps_dtype),
+)
+
+BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}
+assert len(BY_NAME) == len(MUTANTS), "duplicate mutant name"
+
+
+def get(name: str) -> Mutant:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown mutant {name!r}; known: {', '.join(BY_NAME)}") from None
