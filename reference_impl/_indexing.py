@@ -204,6 +204,8 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         # Note: torch's __setitem__ returns early for a bare False index (no write, no bump).
         return
     view, adv = _apply(self, key)
+    if isinstance(value, Tensor):
+        value = _strip_leading_ones(value)
     if not adv:
         if not isinstance(value, Tensor):
             value = _scalar_as(value, self)
@@ -211,6 +213,16 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         copy_(view, value)
         return
     index_put_(view, adv, value, root=self)
+
+
+def _strip_leading_ones(value: Tensor) -> Tensor:
+    """ATen ``slicePrefix1sSize``: leading size-1 dims of an assigned value are dropped."""
+    k = 0
+    while k < value.dim() and value._shape[k] == 1:
+        k += 1
+    if k == 0:
+        return value
+    return value.view(value._shape[k:])  # type: ignore[attr-defined]
 
 
 def _scalar_as(value: Any, like: Tensor) -> Tensor:
@@ -236,6 +248,9 @@ def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
                            f"{LEGACY_NAMES[view._dtype.name]} for the destination and "
                            f"{LEGACY_NAMES[value._dtype.name]} for the source.")
     if L.has_internal_overlap(view._shape, view._strides) is True:
+        if any(t._base_t is not None for _, t in adv):  # a bool mask (columns of nonzero)
+            raise NotModelled("mask assignment into an expanded tensor (torch routes it "
+                              "through masked_fill_, with a second warning)")
         warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the "
                       "tensor before performing this operation. This also applies to advanced "
                       "indexing e.g. tensor[indices] = tensor", UserWarning, stacklevel=3)

@@ -360,6 +360,9 @@ sqrt = _unary_float("sqrt", np.sqrt)
 
 def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
         _inplace: Tensor | None = None) -> Tensor:
+    if _inplace is not None and _inplace._dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+
     def fn(a: Any) -> Any:
         if a.dtype == np.bool_:
             raise NotImplementedError(not_implemented("abs", D.bool_))

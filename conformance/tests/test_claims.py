@@ -176,3 +176,45 @@ def test_d2l_memory_of_augmented_assignment(device: str) -> None:
         "y = y + x", "rebound = y is before", "z = torch.zeros(3, device=dev)", "z0 = z",
         "z[:] = z + x", "kept = z is z0", "z += x", "still = z is z0",
         "torch.add(x, z, out=z)", "same_out = z is z0"), device)
+
+
+@pytest.mark.claim("INDEX-07")
+@given(shape=shapes(min_dims=2, max_dims=3, min_side=1), data=st.data())
+def test_gather_follows_dim(shape: tuple[int, ...], data: st.DataObject, device: str) -> None:
+    """gather picks along dim: out[i][j] = input[i][index[i][j]] for dim=1; out has the shape
+    of index."""
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    ishape = tuple(data.draw(st.integers(1, s), label="index size") for s in shape)
+    n = 1
+    for s in ishape:
+        n *= s
+    d = dim % len(shape)
+    vals = [data.draw(st.integers(0, shape[d] - 1), label="i") for _ in range(n)]
+    flat = iter(vals)
+
+    def nest(dims: tuple[int, ...]) -> object:
+        return [nest(dims[1:]) for _ in range(dims[0])] if dims else next(flat)
+    assert_conforms(prog(
+        f"a = torch.tensor({literal(shape, 'int64', 4)}, device=dev)",
+        f"g = torch.gather(a, {dim}, torch.tensor({nest(ishape)}, device=dev))"), device)
+
+
+@pytest.mark.claim("ITEM-01")
+@given(dtype=dtypes(), shape=shapes(max_dims=2))
+def test_item_needs_exactly_one_element(dtype: str, shape: tuple[int, ...],
+                                        device: str) -> None:
+    """item() gives a Python number for one element and raises otherwise."""
+    assert_conforms(prog(
+        f"a = torch.tensor({literal(shape, dtype, 6)}, dtype=torch.{dtype}, device=dev)",
+        "v = a.item()", "kind = type(v).__name__"), device)
+
+
+@pytest.mark.claim("MATH-02")
+@given(dtype=dtypes(), shape=shapes(), keep=st.booleans())
+def test_reductions_dtype_and_keepdim(dtype: str, shape: tuple[int, ...], keep: bool,
+                                      device: str) -> None:
+    """sum of integers and bools is int64; mean needs a floating dtype; keepdim keeps size 1."""
+    dim = f"{len(shape) - 1}, keepdim={keep}" if shape else ""
+    assert_conforms(prog(
+        f"a = torch.tensor({literal(shape, dtype, 2)}, dtype=torch.{dtype}, device=dev)",
+        "s = a.sum()", f"s1 = a.sum({dim})", "m = a.mean()"), device)

@@ -295,10 +295,12 @@ MUTANTS: tuple[Mutant, ...] = (
            ("VIEW-08", "VIEW-04"), f"{CLAIMS}::test_expand_sets_stride_zero",
            _expand_materialises),
     Mutant("gather_ignores_dim", "torch.gather and Tensor.gather always gather along dim 0.",
-           ("INDEX-07",), f"{PROGRAMS}::test_index_programs", _gather_ignores_dim),
+           ("INDEX-07",), "conformance/tests/test_claims.py::test_gather_follows_dim",
+           _gather_ignores_dim),
     Mutant("item_accepts_many",
            "Tensor.item returns the first element for any numel >= 1 instead of raising.",
-           ("ITEM-01",), f"{PROGRAMS}::test_arith_programs", _item_accepts_many),
+           ("ITEM-01",), "conformance/tests/test_claims.py::test_item_needs_exactly_one_element",
+           _item_accepts_many),
     Mutant("mm_accepts_batches",
            "torch.mm and Tensor.mm fall back to torch.matmul when an input is not 2-D.",
            ("MATH-03",), f"{PROGRAMS}::test_out_programs", _mm_accepts_batches),
@@ -336,7 +338,8 @@ MUTANTS: tuple[Mutant, ...] = (
            _div_truncates_ints),
     Mutant("sum_int_keeps_dtype",
            "torch.sum / Tensor.sum of bool and narrow integer tensors keep the input dtype "
-           "instead of returning int64.", ("MATH-02",), f"{PROGRAMS}::test_arith_programs",
+           "instead of returning int64.", ("MATH-02",),
+           "conformance/tests/test_claims.py::test_reductions_dtype_and_keepdim",
            _sum_int_keeps_dtype),
 )
 
