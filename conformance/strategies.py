@@ -519,7 +519,8 @@ def arith_step(d: Drafter) -> None:
     elif op == "**":
         code = f"{r} = {x} ** {d.draw(st.sampled_from(['2', '0.5', '0', '-1']), label='e')}"
     elif op == "add_alpha":
-        code = f"{r} = torch.add({x}, {operand(d, x)}, alpha={d.draw(st.sampled_from(['2', '-1', '0.5']), label='alpha')})"
+        alpha = d.draw(st.sampled_from(["2", "-1", "0.5"]), label="alpha")
+        code = f"{r} = torch.add({x}, {operand(d, x)}, alpha={alpha})"
     elif op in ("div_trunc", "div_floor"):
         code = f"{r} = torch.div({x}, {operand(d, x)}, rounding_mode={op[4:]!r})"
     elif op in ("neg", "exp", "log", "sqrt", "abs"):

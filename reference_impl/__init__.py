@@ -7,26 +7,83 @@ arithmetic engine. Anything it does not model raises ``NotModelled``.
 
 from __future__ import annotations
 
-from . import _methods as _methods  # noqa: F401  (attaches Tensor methods)
+import builtins
+
 from . import _indexing as _indexing  # noqa: F401  (attaches __getitem__/__setitem__)
-from ._creation import (arange, channels_last, contiguous_format, empty, empty_like, eye, full,
-                        full_like, linspace, memory_format, ones, ones_like, preserve_format,
-                        tensor, zeros, zeros_like)
+from . import _methods as _methods  # noqa: F401  (attaches Tensor methods)
+from ._creation import (
+    arange,
+    channels_last,
+    contiguous_format,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    linspace,
+    memory_format,
+    ones,
+    ones_like,
+    preserve_format,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from ._device import device
-from ._dtypes import (bfloat16, complex64, complex128, dtype, float16, float32, float64,
-                      get_default_dtype, int8, int16, int32, int64, promote_types,
-                      set_default_dtype, uint8)
+from ._dtypes import ALIASES as _ALIASES
+from ._dtypes import (
+    bfloat16,
+    can_cast,
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
 from ._dtypes import bool_ as bool  # noqa: A001 - torch.bool
-from ._dtypes import can_cast
 from ._errors import NotModelled
 from ._indexing import gather, index_select, masked_select, nonzero
-from ._ops import (abs, add, amax, amin, bmm, clamp, clip, clone, div, eq, exp, ge, gt, le,
-                   log, lt, matmul, mean, mm, mul, ne, neg, pow, result_type, sqrt, sub, sum,
-                   where)
-from ._tensor import Size, Tensor
 from ._layout import broadcast_shapes as _broadcast_shapes
-
-from ._dtypes import ALIASES as _ALIASES
+from ._ops import (
+    abs,
+    add,
+    amax,
+    amin,
+    bmm,
+    clamp,
+    clip,
+    clone,
+    div,
+    eq,
+    exp,
+    ge,
+    gt,
+    le,
+    log,
+    lt,
+    matmul,
+    mean,
+    mm,
+    mul,
+    ne,
+    neg,
+    pow,
+    result_type,
+    sqrt,
+    sub,
+    sum,
+    where,
+)
+from ._tensor import Size, Tensor
 
 float = float32  # noqa: A001
 double = float64
@@ -42,19 +99,19 @@ __version__ = "0.1.0"
 
 def broadcast_shapes(*shapes: object) -> Size:
     """https://docs.pytorch.org/docs/stable/generated/torch.broadcast_shapes.html"""
-    norm = [(s,) if isinstance(s, type(0)) else tuple(s) for s in shapes]  # type: ignore
+    norm = [(s,) if isinstance(s, builtins.int) else tuple(s) for s in shapes]  # type: ignore
     return Size(_broadcast_shapes(*norm))
 
 
-def is_tensor(obj: object) -> type(True):  # type: ignore[valid-type]
+def is_tensor(obj: object) -> builtins.bool:
     return isinstance(obj, Tensor)
 
 
-def numel(input: Tensor) -> type(0):  # type: ignore[valid-type]
+def numel(input: Tensor) -> builtins.int:
     return input.numel()
 
 
-from ._views import (VIEW_METHODS as _VIEW_METHODS)  # noqa: E402
+from ._views import VIEW_METHODS as _VIEW_METHODS  # noqa: E402
 
 for _name in ("reshape", "flatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
               "swapdims", "t", "permute", "narrow", "select", "unbind", "split", "chunk",

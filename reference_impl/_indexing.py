@@ -18,8 +18,13 @@ from . import _dtypes as D
 from . import _layout as L
 from ._autograd import check_no_graph
 from ._errors import NotModelled
-from ._ops import (LEGACY_NAMES, assert_no_internal_overlap, assert_no_overlap,
-                   assert_no_partial_overlap, resize_output)
+from ._ops import (
+    LEGACY_NAMES,
+    assert_no_internal_overlap,
+    assert_no_overlap,
+    assert_no_partial_overlap,
+    resize_output,
+)
 from ._tensor import Tensor, wrap_dim
 from ._views import select, slice_dim, unsqueeze
 

@@ -443,7 +443,8 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
     values = None if cond is None else np.where(cond, a, b)
     layout = [(t._shape, t._strides) for t in tensors]
     if out is None:
-        res = Tensor._empty(shape, common, condition.device, L.iterator_output_strides(shape, layout))
+        res = Tensor._empty(shape, common, condition.device,
+                            L.iterator_output_strides(shape, layout))
         if values is not None:
             res._write(values)
         return res

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _layout as L
 from ._device import device
-from ._dtypes import (bool_, complex64, dtype, float32, from_storage, to_storage)
+from ._dtypes import bool_, complex64, dtype, float32, from_storage, to_storage
 from ._errors import NotModelled
 from ._storage import Storage, UntypedStorage, VersionCounter
 

@@ -59,8 +59,8 @@ def reshape(self: Tensor, *shape: Any) -> Tensor:
     strides = L.compute_stride(self._shape, self._strides, new_shape)
     if strides is not None:
         return view_of(self, new_shape, strides, self._offset)
-    from ._ops import clone
     from ._creation import contiguous_format
+    from ._ops import clone
     copy = clone(self, memory_format=contiguous_format)
     copy._shape = new_shape
     copy._strides = L.contiguous_strides(new_shape)
@@ -326,7 +326,7 @@ def as_strided(self: Tensor, size: Sequence[int], stride: Sequence[int],
     size, stride = tuple(size), tuple(stride)
     offset = self._offset if storage_offset is None else storage_offset
     if len(size) != len(stride):
-        raise RuntimeError(f"mismatch in length of strides and shape")
+        raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in stride):
         raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
                            f"strides: {_fmt(stride)}")

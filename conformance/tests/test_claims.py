@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from conformance.harness import assert_conforms
 from conformance.program import Program, Step
-from conformance.strategies import (ALL_DTYPES, Drafter, dtypes, literal, shapes, source,
-                                    view_step)
+from conformance.strategies import ALL_DTYPES, Drafter, dtypes, literal, shapes, source, view_step
 
 
 def prog(*lines: str, claims: tuple[str, ...] = ()) -> Program:
