@@ -62,9 +62,3 @@ def compiled(code: str) -> CodeType:
     """Each distinct statement is compiled once and run on every backend."""
     return compile(code, "<program>", "exec")
 
-
-def fmt_value(v: Any) -> str:
-    """Python source for a literal argument (dtype objects become ``torch.<name>``)."""
-    if isinstance(v, str):
-        return repr(v)
-    return repr(v)

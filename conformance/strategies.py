@@ -231,9 +231,11 @@ def view_step(d: Drafter) -> None:
     if op in ("view", "reshape"):
         code = f"{y} = {x}.{op}({_ints(_factor(d, t.numel()))})"
     elif op == "flatten":
-        code = f"{y} = {x}.flatten()" if nd < 2 else \
-            f"{y} = {x}.flatten({min(a := dim(), b := dim())}, {max(a, b)})" \
-            if (a := 0) == 0 else ""
+        if nd < 2:
+            code = f"{y} = {x}.flatten()"
+        else:
+            a, b = sorted((dim(), dim()))
+            code = f"{y} = {x}.flatten({a}, {b})"
     elif op == "squeeze":
         code = f"{y} = {x}.squeeze()" if not nd or draw(st.booleans(), label="all") else \
             f"{y} = {x}.squeeze({dim()})"
@@ -374,9 +376,7 @@ def index_step(d: Drafter) -> None:
         k = d.draw(st.integers(0, nd - 1), label="dim")
         ishape = [d.draw(st.integers(0, s), label="index size") if i != k else
                   d.draw(st.integers(0, 3), label="index size") for i, s in enumerate(shp)]
-        vals = literal(ishape, "int64", 0)
         idx = _index_values(d, ishape, shp[k])
-        del vals
         code = (f"{y} = torch.gather({x}, {k}, torch.tensor({idx}, dtype=torch.int64, "
                 "device=dev))")
     else:

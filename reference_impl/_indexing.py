@@ -23,7 +23,7 @@ from ._ops import (
     assert_no_internal_overlap,
     assert_no_overlap,
     assert_no_partial_overlap,
-    resize_output,
+    emit,
 )
 from ._tensor import Tensor, wrap_dim
 from ._views import select, slice_dim, unsqueeze
@@ -153,23 +153,17 @@ def index(src: Tensor, adv: list[tuple[int, Tensor]]) -> Tensor:
     result is a new tensor whose strides follow TensorIterator's memory order."""
     check_no_graph("index", src)
     dims = [d for d, _ in adv]
-    for d, t in adv:
+    for _, t in adv:
         if t._dtype.kind not in "iu":
             raise IndexError(_INDEX_DTYPE_ERROR)
-        if t.numel() and src._storage.has_data():
-            v = t._values()
-            size = src._shape[d]
-            bad = v[(v < -size) | (v >= size)]
-            if bad.size:
-                raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for "
-                                 f"dimension {d} with size {size}")
+    _check_bounds(src, adv)
     ishape, istrides = _broadcast_indices(adv)
     adjacent = dims == list(range(dims[0], dims[0] + len(dims)))
     order = list(range(src.dim()))
     if not adjacent:
         order = dims + [d for d in order if d not in dims]
         dims = list(range(len(dims)))
-    before = [d for d in order[:dims[0]]]
+    before = order[:dims[0]]
     after = [d for d in order[dims[0] + len(dims):]]
     shape = tuple(src._shape[d] for d in before) + ishape + tuple(src._shape[d] for d in after)
     restrided = (tuple(src._strides[d] for d in before) + (0,) * len(ishape)
@@ -189,6 +183,19 @@ def index(src: Tensor, adv: list[tuple[int, Tensor]]) -> Tensor:
         vals = src._values()[tuple(key)]
         out._write(vals.reshape(shape))
     return out
+
+
+def _check_bounds(src: Tensor, adv: list[tuple[int, Tensor]]) -> None:
+    """Every advanced index must lie in [-size, size) of the dim it indexes."""
+    for d, t in adv:
+        if not t.numel() or not t._storage.has_data():
+            continue
+        v = t._values()
+        size = src._shape[d]
+        bad = v[(v < -size) | (v >= size)]
+        if bad.size:
+            raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                             f"{d} with size {size}")
 
 
 def getitem(self: Tensor, key: Any) -> Tensor:
@@ -261,13 +268,7 @@ def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
                       "indexing e.g. tensor[indices] = tensor", UserWarning, stacklevel=3)
     assert_no_partial_overlap(view, value)
     ishape, _ = _broadcast_indices(adv)
-    for d, t in adv:
-        v = t._values()
-        size = view._shape[d]
-        bad = v[(v < -size) | (v >= size)]
-        if bad.size:
-            raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                             f"{d} with size {size}")
+    _check_bounds(view, adv)
     raw = view._raw()
     key: list[Any] = [slice(None)] * view.dim()
     for d, t in adv:
@@ -315,21 +316,16 @@ def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: T
             name: str) -> Tensor:
     """Allocate (or check and resize ``out``), then run the kernel: ``vals`` may be a callable
     whose errors (index bounds) come after the resize, as in torch."""
-    if out is None:
-        res = Tensor._empty(shape, dt, like.device)
-    else:
+    if out is not None:
         if out._dtype is not dt:
             raise RuntimeError(f"{name}(): self and result must have the same scalar type")
         assert_no_internal_overlap(out)
         assert_no_overlap(out, like)
-        resize_output(out, shape)
-        res = out
-    values = vals() if callable(vals) else vals
-    if res.numel():
-        res._write(np.asarray(values).reshape(shape))
-    if out is not None:
-        out._vc.bump()
-    return res
+
+    def kernel() -> Any:
+        values = vals() if callable(vals) else vals
+        return np.asarray(values).reshape(shape)
+    return emit(shape, dt, like.device, kernel, out=out)
 
 
 def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> Tensor:

@@ -6,7 +6,7 @@ strides, view compatibility and memory overlap exactly as torch computes them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import prod
 
 Shape = tuple[int, ...]
@@ -221,8 +221,6 @@ def _reorder_dimensions(shape: Sequence[int], op_strides: Sequence[Strides]) -> 
     n = len(shape)
     if n == 1:
         return [0]
-    perm = list(range(n - 1, -1, -1))
-
     def should_swap(d0: int, d1: int) -> int:
         for st in op_strides:
             s0, s1 = st[d0], st[d1]
@@ -236,6 +234,14 @@ def _reorder_dimensions(shape: Sequence[int], op_strides: Sequence[Strides]) -> 
                 return 1
         return 0
 
+    return _sort_dims(n, should_swap)
+
+
+def _sort_dims(n: int, should_swap: Callable[[int, int], int]) -> list[int]:
+    """The insertion sort TensorIterator and infer_dense_strides share: starting from the
+    reversed dims, move a dim left while ``should_swap`` says 1; stop at -1; 0 is ambiguous
+    (a broadcast dim) and lets the sort look further left."""
+    perm = list(range(n - 1, -1, -1))
     for i in range(1, n):
         d1 = i
         for d0 in range(i - 1, -1, -1):
@@ -260,8 +266,6 @@ def infer_dense_strides(shape: Sequence[int], strides: Sequence[int]) -> Strides
     n = len(shape)
     if n == 0:
         return ()
-    perm = list(range(n - 1, -1, -1))
-
     def should_swap(d0: int, d1: int) -> int:
         s0, s1 = strides[d0], strides[d1]
         if s0 == 0 or s1 == 0:
@@ -272,15 +276,7 @@ def infer_dense_strides(shape: Sequence[int], strides: Sequence[int]) -> Strides
             return 1
         return 1 if shape[d0] > shape[d1] else 0
 
-    for i in range(1, n):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
+    perm = _sort_dims(n, should_swap)
     out = [0] * n
     acc = 1
     for d in perm:

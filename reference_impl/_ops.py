@@ -169,9 +169,7 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor."""
     tensors = [o for o in operands if isinstance(o, Tensor)]
     target = inplace if inplace is not None else out
-    check_no_graph(name, *tensors, *( [target] if target is not None else []))
-    if target is not None and out is not None and target._requires_grad:
-        pass
+    check_no_graph(name, *tensors, *([target] if target is not None else []))
     if target is not None:
         assert_no_internal_overlap(target)
         for t in tensors:
@@ -193,24 +191,9 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     # Python scalars are 0-dim operands of the iterator too (they defeat its fast path).
     layout = [(o._shape, o._strides) if isinstance(o, Tensor) else ((), ()) for o in operands]
     strides = L.iterator_output_strides(shape, layout) if tensors else None
-    if target is None:
-        values = _evaluate(fn, operands, compute, tensors)
-        res = Tensor._empty(shape, result, tensors[0].device if tensors else _cpu(), strides)
-        if values is not None:
-            res._write(values)
-        return res
-    if out is not None and not read_write:
-        resize_output(target, shape, strides)
-    # Kernel-level errors (a dtype with no kernel, integer division by zero) come after the
-    # output was allocated or resized, as in torch.
-    values = _evaluate(fn, operands, compute, [*tensors, target])
-    if values is not None:
-        if result is not target._dtype:
-            # The op computes in its result dtype; only then is the value cast to out's dtype.
-            values = D.from_storage(D.to_storage(values, result), result)
-        target._write(values)
-    target._vc.bump()
-    return target
+    return emit(shape, result, tensors[0].device if tensors else _cpu(),
+                lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
+                resize=out is not None and not read_write)
 
 
 def _cpu() -> Any:
@@ -218,8 +201,32 @@ def _cpu() -> Any:
     return CPU
 
 
+def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], Any], *,
+         out: Tensor | None = None, strides: Sequence[int] | None = None,
+         resize: bool = True) -> Tensor:
+    """The tail every op shares once its checks passed: allocate the result (or resize
+    ``out``), run the kernel, write its values, bump ``out``'s version. Kernel-level errors (a
+    dtype with no kernel, an index out of range, integer division by zero) therefore come after
+    ``out`` was resized, as in torch. The kernel returns None when there is no data (meta)."""
+    if out is None:
+        res = Tensor._empty(shape, dt, device, strides)
+    else:
+        if resize:
+            resize_output(out, shape, strides)
+        res = out
+    values = kernel()
+    if values is not None:
+        if res._dtype is not dt:
+            # The op computes in its result dtype; only then is the value cast to out's dtype.
+            values = D.from_storage(D.to_storage(values, dt), dt)
+        res._write(values)
+    if out is not None:
+        out._vc.bump()
+    return res
+
 def _evaluate(fn: Callable[..., Any], operands: Sequence[Operand], compute: D.dtype,
               tensors: Sequence[Tensor]) -> Any:
+    """The op's values in its computation dtype, or None when a tensor has no data."""
     if any(not t._storage.has_data() for t in tensors):
         return None
     args = [_as_array(o, compute) for o in operands]
@@ -437,29 +444,22 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
     tensors = [o for o in (condition, input, other) if isinstance(o, Tensor)]
     check_no_graph("where", *tensors)
     shape = L.broadcast_shapes(*[t._shape for t in tensors])
-    cond = condition._values() if condition._storage.has_data() else None
-    a = _as_array(input, common) if cond is not None else None
-    b = _as_array(other, common) if cond is not None else None
-    values = None if cond is None else np.where(cond, a, b)
+    if out is not None:
+        assert_no_internal_overlap(out)
+        for t in tensors:
+            assert_no_partial_overlap(out, t)
+        if common is not out._dtype:
+            # where's out= takes no casting at all.
+            raise RuntimeError(f"Expected out type to be {LEGACY_NAMES[common.name]} but got "
+                               f"{LEGACY_NAMES[out._dtype.name]}")
+
+    def kernel() -> Any:
+        if any(not t._storage.has_data() for t in tensors):
+            return None
+        return np.where(condition._values(), _as_array(input, common), _as_array(other, common))
     layout = [(t._shape, t._strides) for t in tensors]
-    if out is None:
-        res = Tensor._empty(shape, common, condition.device,
-                            L.iterator_output_strides(shape, layout))
-        if values is not None:
-            res._write(values)
-        return res
-    assert_no_internal_overlap(out)
-    for t in tensors:
-        assert_no_partial_overlap(out, t)
-    if common is not out._dtype:
-        # where's out= takes no casting at all.
-        raise RuntimeError(f"Expected out type to be {LEGACY_NAMES[common.name]} but got "
-                           f"{LEGACY_NAMES[out._dtype.name]}")
-    resize_output(out, shape, L.iterator_output_strides(shape, layout))
-    if values is not None:
-        out._write(values)
-    out._vc.bump()
-    return out
+    return emit(shape, common, condition.device, kernel, out=out,
+                strides=L.iterator_output_strides(shape, layout))
 
 
 # ---- in-place helpers that are not pointwise ops --------------------------------------------
@@ -591,24 +591,17 @@ def _reduction(name: str, input: Tensor, dim: Any, keepdim: bool, result: D.dtyp
     dims = _reduce_dims(input, dim)
     shape = tuple((1 if d in dims else s) for d, s in enumerate(input._shape)
                   if keepdim or d not in dims)
-    values = None
-    if input._storage.has_data():
+    if out is not None and not D.can_cast(result, out._dtype):
+        raise _cast_error(result, out._dtype)
+
+    def kernel() -> Any:
+        if not input._storage.has_data():
+            return None
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's "Mean of empty slice"
             values = fn(input._values().astype(result.compute_np), dims)
-        if keepdim:
-            values = np.reshape(values, shape)
-    if out is None:
-        res = Tensor._empty(shape, result, input.device)
-    else:
-        if not D.can_cast(result, out._dtype):
-            raise _cast_error(result, out._dtype)
-        resize_output(out, shape)
-        res = out
-        out._vc.bump()
-    if values is not None:
-        res._write(values)
-    return res
+        return np.reshape(values, shape)
+    return emit(shape, result, input.device, kernel, out=out)
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
@@ -675,23 +668,18 @@ def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
 def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tensor | None,
              fn: Callable[[Any, Any], Any]) -> Tensor:
     check_no_graph(name, a, b)
-    values = None
-    if a._storage.has_data() and b._storage.has_data():
-        with np.errstate(all="ignore"):
-            values = fn(a._values(), b._values())
-    if out is None:
-        res = Tensor._empty(shape, a._dtype, a.device)
-    else:
+    if out is not None:
         if out._dtype is not a._dtype:
             raise RuntimeError(f"Expected out tensor to have dtype {C_NAMES[a._dtype.name]}, "
                                f"but got {C_NAMES[out._dtype.name]} instead")
         assert_no_internal_overlap(out)
-        resize_output(out, shape)
-        res = out
-        out._vc.bump()
-    if values is not None:
-        res._write(values)
-    return res
+
+    def kernel() -> Any:
+        if not (a._storage.has_data() and b._storage.has_data()):
+            return None
+        with np.errstate(all="ignore"):
+            return fn(a._values(), b._values())
+    return emit(shape, a._dtype, a.device, kernel, out=out)
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
