@@ -62,7 +62,8 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
           ) -> CaseResult:
     """The whole differential check of one program on one device."""
     if torch_module is None:
-        import torch as torch_module
+        import torch
+        torch_module = torch
     ref = run(program, reference_impl, device)
     unmodelled = ref.unmodelled
     tt = run(program.__class__(program.steps[:len(ref.steps)], program.claims), torch_module,

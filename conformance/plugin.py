@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from . import claims as claims_mod
 from .devices import DEVICES, availability
 
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     "smoke": {"max_examples": 8},
     "ci": {"max_examples": 30, "derandomize": True},
     "deep": {"max_examples": 400},

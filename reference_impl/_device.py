@@ -18,6 +18,8 @@ class device:  # noqa: N801 - named as torch names it
     """``torch.device``: a type and an optional index; equal when both are equal."""
 
     __slots__ = ("type", "index")
+    type: str
+    index: int | None
 
     def __init__(self, spec: DeviceLike, index: int | None = None) -> None:
         if isinstance(spec, device):

@@ -234,7 +234,7 @@ def _strip_leading_ones(value: Tensor) -> Tensor:
         k += 1
     if k == 0:
         return value
-    return value.view(value._shape[k:])  # type: ignore[attr-defined]
+    return value.view(value._shape[k:])
 
 
 def _scalar_as(value: Any, like: Tensor) -> Tensor:
@@ -438,13 +438,13 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = N
     return self
 
 
-Tensor.__getitem__ = getitem  # type: ignore[method-assign]
-Tensor.__setitem__ = setitem  # type: ignore[method-assign]
-Tensor.index_select = lambda self, dim, index, **kw: index_select(  # type: ignore[attr-defined]
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem
+Tensor.index_select = lambda self, dim, index, **kw: index_select(
     self, dim, index, **kw)
-Tensor.masked_select = lambda self, mask, **kw: masked_select(  # type: ignore[attr-defined]
+Tensor.masked_select = lambda self, mask, **kw: masked_select(
     self, mask, **kw)
-Tensor.nonzero = lambda self, **kw: nonzero(self, **kw)  # type: ignore[attr-defined]
-Tensor.gather = lambda self, dim, index, **kw: gather(  # type: ignore[attr-defined]
+Tensor.nonzero = lambda self, **kw: nonzero(self, **kw)
+Tensor.gather = lambda self, dim, index, **kw: gather(
     self, dim, index, **kw)
-Tensor.scatter_ = scatter_  # type: ignore[attr-defined]
+Tensor.scatter_ = scatter_

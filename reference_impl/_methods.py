@@ -42,7 +42,7 @@ def _scalar_first(fn: Callable[..., Any], scalar: Any, t: Tensor) -> Any:
     return fn(tensor(scalar, device=t.device), t) if fn is _ops.pow else fn(scalar, t)
 
 
-POINTWISE = {
+POINTWISE: dict[str, Callable[..., Any]] = {
     "add": _ops.add, "sub": _ops.sub, "mul": _ops.mul, "div": _ops.div, "neg": _ops.neg,
     "pow": _ops.pow, "exp": _ops.exp, "log": _ops.log, "sqrt": _ops.sqrt, "abs": _ops.abs,
     "clamp": _ops.clamp, "eq": _ops.eq, "ne": _ops.ne, "lt": _ops.lt, "le": _ops.le,
@@ -62,7 +62,7 @@ for _alias, _name in ALIASES.items():
 for _name in ("sum", "mean", "amax", "amin", "mm", "bmm", "matmul", "clone", "contiguous",
               "fill_", "zero_", "copy_"):
     setattr(Tensor, _name, _method(getattr(_ops, _name)))
-Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)  # type: ignore
+Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)
 
 
 def _div_floor(a: Any, b: Any) -> Any:
@@ -81,8 +81,8 @@ for _name in ("__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "_
               "__matmul__"):
     setattr(Tensor, "__r" + _name[2:], _reflected(OPERATORS[_name]))
 
-Tensor.__neg__ = lambda self: _ops.neg(self)  # type: ignore[method-assign]
-Tensor.__abs__ = lambda self: _ops.abs(self)  # type: ignore[method-assign]
+Tensor.__neg__ = lambda self: _ops.neg(self)
+Tensor.__abs__ = lambda self: _ops.abs(self)
 
 
 def _augmented(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,7 +92,7 @@ def _augmented(fn: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
-Tensor.__iadd__ = _augmented(_ops.add)  # type: ignore[attr-defined]
-Tensor.__isub__ = _augmented(_ops.sub)  # type: ignore[attr-defined]
-Tensor.__imul__ = _augmented(_ops.mul)  # type: ignore[attr-defined]
-Tensor.__itruediv__ = _augmented(_ops.div)  # type: ignore[attr-defined]
+Tensor.__iadd__ = _augmented(_ops.add)
+Tensor.__isub__ = _augmented(_ops.sub)
+Tensor.__imul__ = _augmented(_ops.mul)
+Tensor.__itruediv__ = _augmented(_ops.div)

@@ -53,7 +53,9 @@ def _is_scalar(x: object) -> bool:
 def result_type(*operands: Operand) -> D.dtype:
     """torch.result_type: dimensioned tensors outrank 0-dim tensors, which outrank Python
     scalars; a lower-priority operand only matters when its category is higher."""
-    dims, zeros, scalars = [], [], []
+    dims: list[D.dtype] = []
+    zeros: list[D.dtype] = []
+    scalars: list[object] = []
     for o in operands:
         if isinstance(o, Tensor):
             (dims if o.dim() > 0 else zeros).append(o._dtype)

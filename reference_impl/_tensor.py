@@ -7,9 +7,9 @@ Operations are attached to the class by the modules that define them (``_views``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import prod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from ._errors import NotModelled
 from ._storage import Storage, UntypedStorage, VersionCounter
 
 
-class Size(tuple):  # type: ignore[type-arg]
+class Size(tuple):
     """``torch.Size``: a tuple of ints with torch's repr."""
 
     def __repr__(self) -> str:
@@ -36,6 +36,160 @@ class Tensor:
     __slots__ = ("_storage", "_offset", "_shape", "_strides", "_dtype", "_vc", "_base_t",
                  "_view", "_requires_grad", "_grad", "grad_fn", "_retains_grad",
                  "_output_nr", "__weakref__", "__dict__")
+
+    # Slot attributes (the state torch documents), typed for the checker.
+    _storage: Storage
+    _offset: int
+    _shape: tuple[int, ...]
+    _strides: tuple[int, ...]
+    _dtype: dtype
+    _vc: VersionCounter
+    _base_t: Tensor | None
+    _view: bool
+    _requires_grad: bool
+    _grad: Tensor | None
+    grad_fn: Any
+    _retains_grad: bool
+    _output_nr: int
+
+    if TYPE_CHECKING:
+        # Attached at import by _views, _ops (via _methods), _indexing, _creation and below.
+        T: Tensor
+        mT: Tensor  # noqa: N815 - torch's name
+        requires_grad: bool
+        is_leaf: bool
+        grad: Tensor | None
+        view: Callable[..., Any]
+        view_as: Callable[..., Any]
+        reshape: Callable[..., Any]
+        reshape_as: Callable[..., Any]
+        flatten: Callable[..., Any]
+        squeeze: Callable[..., Any]
+        unsqueeze: Callable[..., Any]
+        transpose: Callable[..., Any]
+        swapaxes: Callable[..., Any]
+        swapdims: Callable[..., Any]
+        t: Callable[..., Any]
+        permute: Callable[..., Any]
+        expand: Callable[..., Any]
+        expand_as: Callable[..., Any]
+        broadcast_to: Callable[..., Any]
+        narrow: Callable[..., Any]
+        select: Callable[..., Any]
+        unbind: Callable[..., Any]
+        split: Callable[..., Any]
+        chunk: Callable[..., Any]
+        diagonal: Callable[..., Any]
+        as_strided: Callable[..., Any]
+        movedim: Callable[..., Any]
+        add: Callable[..., Any]
+        sub: Callable[..., Any]
+        mul: Callable[..., Any]
+        div: Callable[..., Any]
+        neg: Callable[..., Any]
+        pow: Callable[..., Any]
+        exp: Callable[..., Any]
+        log: Callable[..., Any]
+        sqrt: Callable[..., Any]
+        abs: Callable[..., Any]
+        clamp: Callable[..., Any]
+        eq: Callable[..., Any]
+        ne: Callable[..., Any]
+        lt: Callable[..., Any]
+        le: Callable[..., Any]
+        gt: Callable[..., Any]
+        ge: Callable[..., Any]
+        subtract: Callable[..., Any]
+        multiply: Callable[..., Any]
+        divide: Callable[..., Any]
+        true_divide: Callable[..., Any]
+        negative: Callable[..., Any]
+        absolute: Callable[..., Any]
+        clip: Callable[..., Any]
+        greater: Callable[..., Any]
+        less: Callable[..., Any]
+        greater_equal: Callable[..., Any]
+        less_equal: Callable[..., Any]
+        not_equal: Callable[..., Any]
+        sum: Callable[..., Any]
+        mean: Callable[..., Any]
+        amax: Callable[..., Any]
+        amin: Callable[..., Any]
+        mm: Callable[..., Any]
+        bmm: Callable[..., Any]
+        matmul: Callable[..., Any]
+        clone: Callable[..., Any]
+        contiguous: Callable[..., Any]
+        fill_: Callable[..., Any]
+        zero_: Callable[..., Any]
+        copy_: Callable[..., Any]
+        where: Callable[..., Any]
+        index_select: Callable[..., Any]
+        masked_select: Callable[..., Any]
+        nonzero: Callable[..., Any]
+        gather: Callable[..., Any]
+        scatter_: Callable[..., Any]
+        new_tensor: Callable[..., Any]
+        new_zeros: Callable[..., Any]
+        new_ones: Callable[..., Any]
+        new_empty: Callable[..., Any]
+        new_full: Callable[..., Any]
+        requires_grad_: Callable[..., Any]
+        add_: Callable[..., Any]
+        sub_: Callable[..., Any]
+        mul_: Callable[..., Any]
+        div_: Callable[..., Any]
+        neg_: Callable[..., Any]
+        pow_: Callable[..., Any]
+        exp_: Callable[..., Any]
+        log_: Callable[..., Any]
+        sqrt_: Callable[..., Any]
+        abs_: Callable[..., Any]
+        clamp_: Callable[..., Any]
+        eq_: Callable[..., Any]
+        ne_: Callable[..., Any]
+        lt_: Callable[..., Any]
+        le_: Callable[..., Any]
+        gt_: Callable[..., Any]
+        ge_: Callable[..., Any]
+        subtract_: Callable[..., Any]
+        multiply_: Callable[..., Any]
+        divide_: Callable[..., Any]
+        true_divide_: Callable[..., Any]
+        negative_: Callable[..., Any]
+        absolute_: Callable[..., Any]
+        clip_: Callable[..., Any]
+        greater_: Callable[..., Any]
+        less_: Callable[..., Any]
+        greater_equal_: Callable[..., Any]
+        less_equal_: Callable[..., Any]
+        not_equal_: Callable[..., Any]
+        __add__: Callable[..., Any]
+        __radd__: Callable[..., Any]
+        __sub__: Callable[..., Any]
+        __rsub__: Callable[..., Any]
+        __mul__: Callable[..., Any]
+        __rmul__: Callable[..., Any]
+        __truediv__: Callable[..., Any]
+        __rtruediv__: Callable[..., Any]
+        __floordiv__: Callable[..., Any]
+        __rfloordiv__: Callable[..., Any]
+        __pow__: Callable[..., Any]
+        __rpow__: Callable[..., Any]
+        __matmul__: Callable[..., Any]
+        __rmatmul__: Callable[..., Any]
+        __lt__: Callable[..., Any]
+        __le__: Callable[..., Any]
+        __gt__: Callable[..., Any]
+        __ge__: Callable[..., Any]
+        __neg__: Callable[..., Any]
+        __abs__: Callable[..., Any]
+        __iadd__: Callable[..., Any]
+        __isub__: Callable[..., Any]
+        __imul__: Callable[..., Any]
+        __itruediv__: Callable[..., Any]
+        __getitem__: Callable[..., Any]
+        __setitem__: Callable[..., Any]
 
     # Tensors beat NumPy arrays in mixed binary operators, as torch.Tensor does.
     __array_priority__ = 1000
@@ -239,7 +393,7 @@ class Tensor:
     def __iter__(self) -> Any:
         if self.dim() == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(self.unbind(0))  # type: ignore[attr-defined]
+        return iter(self.unbind(0))
 
     def __hash__(self) -> int:
         return id(self)
@@ -315,7 +469,7 @@ def requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
     return self
 
 
-Tensor.requires_grad = property(_requires_grad_get, _requires_grad_set)  # type: ignore
-Tensor.requires_grad_ = requires_grad_  # type: ignore[attr-defined]
-Tensor.is_leaf = property(lambda self: self.grad_fn is None)  # type: ignore[attr-defined]
-Tensor.grad = property(lambda self: self._grad)  # type: ignore[attr-defined]
+Tensor.requires_grad = property(_requires_grad_get, _requires_grad_set)  # type: ignore[assignment]
+Tensor.requires_grad_ = requires_grad_
+Tensor.is_leaf = property(lambda self: self.grad_fn is None)  # type: ignore[assignment]
+Tensor.grad = property(lambda self: self._grad)  # type: ignore[assignment]

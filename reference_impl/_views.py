@@ -367,5 +367,5 @@ VIEW_METHODS = {
 
 for _name, _fn in VIEW_METHODS.items():
     setattr(Tensor, _name, _fn)
-Tensor.T = property(T)  # type: ignore[attr-defined]
-Tensor.mT = property(mT)  # type: ignore[attr-defined]
+Tensor.T = property(T)  # type: ignore[assignment]
+Tensor.mT = property(mT)  # type: ignore[assignment]
