@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .observe import Facts
+from .observe import UNSPECIFIED, Facts
 from .runner import StepRecord, Trace
 
 # (rtol, atol) per dtype, as torch.testing.assert_close uses them.
@@ -57,6 +57,10 @@ def message_matches(torch_msg: str, ref_msg: str) -> bool:
 
 
 def values_close(a: Any, b: Any, dtype: str) -> bool:
+    """``a`` is torch's value, ``b`` the reference's; an element the reference marks
+    unspecified (uninitialised memory) matches anything."""
+    if b == UNSPECIFIED:
+        return True
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(values_close(x, y, dtype) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
@@ -74,16 +78,29 @@ def values_close(a: Any, b: Any, dtype: str) -> bool:
 
 def compare_traces(t: Trace, r: Trace) -> list[Mismatch]:
     """Every difference between torch's trace ``t`` and the reference's ``r``, step by step."""
-    out: list[Mismatch] = []
-    seen: set[tuple[str, str, str]] = set()
+    log = MismatchLog()
     for i, (ts, rs) in enumerate(zip(t.steps, r.steps), start=1):
-        for m in compare_steps(i, ts, rs):
-            # A difference that persists is reported at the step where it first appears.
+        log.add(compare_steps(i, ts, rs))
+    return log.mismatches
+
+
+class MismatchLog:
+    """Mismatches of a run, step by step; a difference that persists is reported only at the
+    step where it first appears."""
+
+    def __init__(self) -> None:
+        self.mismatches: list[Mismatch] = []
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def add(self, found: list[Mismatch]) -> list[Mismatch]:
+        new = []
+        for m in found:
             key = (m.path, repr(m.torch), repr(m.reference))
-            if key not in seen or m.path in ("error", "warnings"):
-                seen.add(key)
-                out.append(m)
-    return out
+            if key not in self._seen or m.path in ("error", "warnings"):
+                self._seen.add(key)
+                new.append(m)
+        self.mismatches.extend(new)
+        return new
 
 
 def compare_steps(i: int, ts: StepRecord, rs: StepRecord) -> list[Mismatch]:
@@ -137,11 +154,33 @@ def compare_facts(i: int, name: str, tf: Facts, rf: Facts) -> list[Mismatch]:
         path = FACT_EXPR.get(key, "{n}." + key).format(n=name)
         if key in ("values", "value"):
             same = values_close(a, b, dtype) if dtype else _same_plain(a, b)
+            if not same and key == "values":
+                # Point at the first differing element: "t1[2, 0]", with the two values.
+                where = first_difference(a, b, dtype)
+                if where is not None:
+                    index, a, b = where
+                    path = f"{name}[{', '.join(map(str, index))}]" if index else path
         else:
             same = a == b and type(a) is type(b)
         if not same:
             out.append(Mismatch(i, path, a, b))
     return out
+
+
+def first_difference(a: Any, b: Any, dtype: str) -> tuple[tuple[int, ...], Any, Any] | None:
+    """The index and the two values of the first element where ``a`` and ``b`` differ; None
+    when their nesting differs (then the whole values are reported)."""
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return None
+        for k, (x, y) in enumerate(zip(a, b)):
+            if not values_close(x, y, dtype):
+                inner = first_difference(x, y, dtype)
+                return None if inner is None else ((k, *inner[0]), inner[1], inner[2])
+        return None
+    if isinstance(a, list) or isinstance(b, list):
+        return None
+    return ((), a, b)
 
 
 def _same_plain(a: Any, b: Any) -> bool:

@@ -84,8 +84,35 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
         "grad_fn": None if t.grad_fn is None else type(t.grad_fn).__name__,
     }
     if with_values and str(t.device) != "meta":
-        facts["values"] = plain(t.tolist())
+        values = plain(t.tolist())
+        # The reference says which elements hold uninitialised memory; those are not facts.
+        hook = getattr(t, "_unspecified", None)
+        unspecified = hook() if callable(hook) else []
+        facts["values"] = _mark_unspecified(values, unspecified) if unspecified else values
     return facts
+
+
+UNSPECIFIED = "<unspecified>"
+
+
+def _mark_unspecified(values: Any, positions: list[int]) -> Any:
+    """Replace the row-major ``positions`` of a nested list (or a scalar) by UNSPECIFIED."""
+    if not isinstance(values, list):
+        return UNSPECIFIED
+    flat: list[Any] = []
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        flat.append(v)
+        return len(flat) - 1
+    shape = walk(values)
+    for p in positions:
+        flat[p] = UNSPECIFIED
+
+    def rebuild(s: Any) -> Any:
+        return [rebuild(x) for x in s] if isinstance(s, list) else flat[s]
+    return rebuild(shape)
 
 
 def observe(namespace: dict[str, Any]) -> Facts:

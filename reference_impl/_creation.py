@@ -105,7 +105,8 @@ def tensor(data: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None
 def _filled(size: tuple[Any, ...], value: Any, dtype: D.dtype | None, device: DeviceLike | None,
             requires_grad: bool) -> Tensor:
     shape = _size_args(size)
-    t = Tensor._empty(shape, dtype or D.get_default_dtype(), canonical(device))
+    t = Tensor._empty(shape, dtype or D.get_default_dtype(), canonical(device),
+                      initialised=value is not None)
     if value is not None and t._storage.has_data() and value != 0:
         t._write(value)
     return _finish(t, requires_grad)
@@ -123,8 +124,9 @@ def ones(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = N
 
 def empty(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = None,
           requires_grad: bool = False, memory_format: memory_format | None = None) -> Tensor:
-    """Values of ``empty`` are unspecified; the model zero-fills and the suite never compares
-    them (strategies only observe ``empty`` tensors after writing them)."""
+    """https://docs.pytorch.org/docs/stable/generated/torch.empty.html
+    "Returns a tensor filled with uninitialized data": the model marks the bytes unwritten and
+    the comparison skips them until something writes them."""
     return _filled(size, None, dtype, device, requires_grad)
 
 
@@ -186,7 +188,8 @@ def _like(input: Tensor, value: Any, dtype: D.dtype | None, device: DeviceLike |
         strides = L.contiguous_strides(input._shape)
     else:
         raise NotModelled(f"memory_format={memory_format_!r}")
-    t = Tensor._empty(input._shape, dtype or input._dtype, dev, strides)
+    t = Tensor._empty(input._shape, dtype or input._dtype, dev, strides,
+                      initialised=value is not None)
     if value is not None and value != 0 and t._storage.has_data():
         t._write(value)
     return _finish(t, requires_grad)

@@ -44,6 +44,10 @@ class dtype:  # noqa: N801 - named as torch names it
         return {complex64: float32, complex128: float64}.get(self, self)
 
     def to_complex(self) -> dtype:
+        if self.name == "float16":
+            # torch promotes half with complex to complex32 (ComplexHalf), outside the model.
+            from ._errors import NotModelled
+            raise NotModelled("complex32 (float16 promoted with a complex operand)")
         return {float64: complex128, complex128: complex128}.get(self, complex64)
 
     def __repr__(self) -> str:

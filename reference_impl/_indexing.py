@@ -19,6 +19,7 @@ from . import _layout as L
 from ._autograd import check_no_graph
 from ._errors import NotModelled
 from ._ops import (
+    C_NAMES,
     LEGACY_NAMES,
     assert_no_internal_overlap,
     assert_no_overlap,
@@ -306,10 +307,22 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
         shape[d] = len(idx)
 
     def kernel() -> Any:
+        if input.dim() > 1 and input._shape[d] == 0 and idx.size:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
         if idx[(idx < 0) | (idx >= size)].size:
             raise IndexError("index out of range in self")
         return np.take(input._values(), idx, axis=d) if input.dim() else input._values()
     return _result(tuple(shape), input._dtype, input, kernel, out, "index_select")
+
+
+# Each function words the out= dtype error its own way (structured kernels use C++ names).
+_OUT_DTYPE_ERRORS = {
+    "index_select": "index_select(): self and result must have the same scalar type",
+    "masked_select": "masked_select(): self and result must have the same scalar type",
+    "gather": "Expected out tensor to have dtype {want_c}, but got {got_c} instead",
+    "nonzero": "nonzero: Expected out tensor to have scalar type {want_l} but got scalar type"
+               "{got_l}",
+}
 
 
 def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: Tensor | None,
@@ -318,14 +331,21 @@ def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: T
     whose errors (index bounds) come after the resize, as in torch."""
     if out is not None:
         if out._dtype is not dt:
-            raise RuntimeError(f"{name}(): self and result must have the same scalar type")
-        assert_no_internal_overlap(out)
-        assert_no_overlap(out, like)
+            raise RuntimeError(_OUT_DTYPE_ERRORS[name].format(
+                want=dt, got=out._dtype, want_c=C_NAMES[dt.name], got_c=C_NAMES[out._dtype.name],
+                want_l=LEGACY_NAMES[dt.name], got_l=LEGACY_NAMES[out._dtype.name]))
+        if name != "gather":
+            assert_no_internal_overlap(out)
+            assert_no_overlap(out, like)
 
     def kernel() -> Any:
+        if out is not None and name == "gather":
+            # gather is a structured kernel: out is resized before its overlap checks.
+            assert_no_internal_overlap(out)
+            assert_no_overlap(out, like)
         values = vals() if callable(vals) else vals
         return np.asarray(values).reshape(shape)
-    return emit(shape, dt, like.device, kernel, out=out)
+    return emit(shape, dt, like.device, kernel, out=out, sources=[like])
 
 
 def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> Tensor:

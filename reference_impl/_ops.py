@@ -12,6 +12,7 @@ Each op body is then a line of NumPy.
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from collections.abc import Callable, Sequence
 from math import prod
@@ -105,14 +106,14 @@ def assert_no_overlap(out: Tensor, inp: Tensor) -> None:
         raise RuntimeError(PARTIAL_OVERLAP)
 
 
-def resize_output(out: Tensor, shape: Sequence[int], strides: Sequence[int] | None = None
-                  ) -> None:
+def resize_output(out: Tensor, shape: Sequence[int], strides: Sequence[int] | None = None,
+                  *, warnings_: int = 1) -> None:
     """ATen ``resize_output``: warn when a non-empty ``out`` has the wrong shape, then resize it
     in place (growing its storage when needed) and restride it as the op's result."""
     shape = tuple(shape)
     if out._shape == shape:
         return
-    if out.numel() != 0:
+    for _ in range(warnings_ if out.numel() != 0 else 0):
         warnings.warn(
             f"An output with one or more elements was resized since it had shape "
             f"{_fmt(out._shape)}, which does not match the required output shape {_fmt(shape)}. "
@@ -166,9 +167,11 @@ def _as_array(o: Operand, compute: D.dtype) -> Any:
 def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
               promotion: str = PROMOTE_DEFAULT, out: Tensor | None = None,
               inplace: Tensor | None = None, check: Callable[[D.dtype], None] | None = None,
-              exact_out: bool = False) -> Tensor:
+              exact_out: bool = False, strides: Sequence[int] | None = None) -> Tensor:
     """Run one TensorIterator-style op: ``fn`` maps NumPy arrays (already in the computation
-    dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor."""
+    dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor.
+    ``strides`` overrides the iterator's layout for a fresh result (ops that allocate it
+    themselves with empty_like)."""
     tensors = [o for o in operands if isinstance(o, Tensor)]
     target = inplace if inplace is not None else out
     check_no_graph(name, *tensors, *([target] if target is not None else []))
@@ -192,10 +195,16 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
         raise _cast_error(result, target._dtype)
     # Python scalars are 0-dim operands of the iterator too (they defeat its fast path).
     layout = [(o._shape, o._strides) if isinstance(o, Tensor) else ((), ()) for o in operands]
-    strides = L.iterator_output_strides(shape, layout) if tensors else None
+    if strides is None and tensors:
+        strides = L.iterator_output_strides(shape, layout)
+    # Note: when out's dtype is not the computation dtype, TensorIterator computes into a
+    # temporary and resizes the original out as well: a non-empty out then warns twice.
+    casts = target is not None and target._dtype is not result and \
+        promotion != PROMOTE_ALWAYS_BOOL
     return emit(shape, result, tensors[0].device if tensors else _cpu(),
                 lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
-                resize=out is not None and not read_write)
+                resize=out is not None and not read_write, resize_warnings=2 if casts else 1,
+                sources=tensors, elementwise=True)
 
 
 def _cpu() -> Any:
@@ -205,26 +214,44 @@ def _cpu() -> Any:
 
 def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], Any], *,
          out: Tensor | None = None, strides: Sequence[int] | None = None,
-         resize: bool = True) -> Tensor:
+         resize: bool = True, resize_warnings: int = 1, sources: Sequence[Tensor] = (),
+         elementwise: bool = False) -> Tensor:
     """The tail every op shares once its checks passed: allocate the result (or resize
     ``out``), run the kernel, write its values, bump ``out``'s version. Kernel-level errors (a
     dtype with no kernel, an index out of range, integer division by zero) therefore come after
-    ``out`` was resized, as in torch. The kernel returns None when there is no data (meta)."""
+    ``out`` was resized, as in torch. The kernel returns None when there is no data (meta).
+    Values computed from unspecified inputs (``sources``) stay unspecified: element by element
+    for ``elementwise`` ops, the whole result otherwise."""
     if out is None:
         res = Tensor._empty(shape, dt, device, strides)
     else:
         if resize:
-            resize_output(out, shape, strides)
+            resize_output(out, shape, strides, warnings_=resize_warnings)
         res = out
+    taint = propagated_taint(tuple(res._shape), sources, elementwise)
     values = kernel()
     if values is not None:
         if res._dtype is not dt:
             # The op computes in its result dtype; only then is the value cast to out's dtype.
             values = D.from_storage(D.to_storage(values, dt), dt)
         res._write(values)
+        if taint is not None:
+            res._taint(taint)
     if out is not None:
         out._vc.bump()
     return res
+
+def propagated_taint(shape: tuple[int, ...], sources: Sequence[Tensor], elementwise: bool
+                     ) -> np.ndarray | None:
+    """Which result elements derive from unspecified input elements (None when none do)."""
+    masks = [s._unspecified_mask() for s in sources if s._storage.has_data()]
+    masks = [m for m in masks if m.any()]
+    if not masks:
+        return None
+    if not elementwise:
+        return np.ones(shape, dtype=np.bool_)
+    return np.logical_or.reduce([np.broadcast_to(m, shape) for m in masks])
+
 
 def _evaluate(fn: Callable[..., Any], operands: Sequence[Operand], compute: D.dtype,
               tensors: Sequence[Tensor]) -> Any:
@@ -290,6 +317,8 @@ def mul(input: Operand, other: Operand, *, out: Tensor | None = None,
 
 
 def _int_div(a: Any, b: Any, mode: str) -> Any:
+    # Only a zero that some output element divides by raises (an empty result runs no kernel).
+    a, b = np.broadcast_arrays(a, b)
     if np.any(b == 0):
         raise RuntimeError("ZeroDivisionError")
     if mode == "floor":
@@ -348,7 +377,15 @@ def pow(input: Operand, exponent: Operand, *, out: Tensor | None = None,  # noqa
     if not isinstance(input, Tensor):
         raise NotModelled("pow with a scalar base")
     return pointwise("pow", lambda a, b: a ** b, [input, exponent], out=out, inplace=_inplace,
-                     check=check)
+                     check=check, strides=None if isinstance(exponent, Tensor)
+                     else unary_layout(input))
+
+
+def unary_layout(input: Tensor) -> tuple[int, ...]:
+    """Ops with Python-scalar arguments that ATen builds as unary ops (pow(Tensor, Scalar),
+    clamp(Tensor, Scalar, Scalar)): the scalars are not iterator operands, so the result's
+    layout follows the input alone (its fast path included)."""
+    return L.iterator_output_strides(input._shape, [(input._shape, input._strides)])
 
 
 def _unary_float(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
@@ -362,9 +399,19 @@ def _unary_float(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
     return op
 
 
-exp = _unary_float("exp", np.exp)
-log = _unary_float("log", np.log)
-sqrt = _unary_float("sqrt", np.sqrt)
+def _correctly_rounded(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Evaluate in double precision, then round to the computation dtype: torch's kernels are
+    within an ulp of the correctly rounded result, NumPy's single-precision ones sometimes are
+    not, and a float32 result written to a float64 out keeps that ulp."""
+    def wide(a: Any) -> Any:
+        wider = np.complex128 if a.dtype.kind == "c" else np.float64
+        return fn(a.astype(wider)).astype(a.dtype)
+    return wide
+
+
+exp = _unary_float("exp", _correctly_rounded(np.exp))
+log = _unary_float("log", _correctly_rounded(np.log))
+sqrt = _unary_float("sqrt", _correctly_rounded(np.sqrt))
 
 
 def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
@@ -376,8 +423,18 @@ def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
         if a.dtype == np.bool_:
             raise NotImplementedError(not_implemented("abs", D.bool_))
         return np.abs(a)
-    return pointwise("abs", fn, [input], promotion=PROMOTE_COMPLEX_TO_FLOAT, out=out,
-                     inplace=_inplace, exact_out=True)
+    # Note: ATen's unary_op_impl_with_complex_to_float_out: a complex input with a real out is
+    # cast-checked from the real dtype; with a complex out (or a real input) out's dtype must
+    # equal the input's.
+    real_out = input._dtype.is_complex and out is not None and not out._dtype.is_complex
+    complex_out = input._dtype.is_complex and out is not None and out._dtype.is_complex
+    # A fresh result for a complex input is allocated by empty_like (preserve_format).
+    fresh = input._dtype.is_complex and out is None and _inplace is None
+    return pointwise("abs", fn, [input],
+                     promotion=PROMOTE_DEFAULT if complex_out else PROMOTE_COMPLEX_TO_FLOAT,
+                     out=out, inplace=_inplace, exact_out=not real_out,
+                     strides=L.preserve_format_strides(input._shape, input._strides)
+                     if fresh else None)
 
 
 def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,  # noqa: A002
@@ -401,12 +458,15 @@ def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,
     def check(compute: D.dtype) -> None:
         if compute.is_complex:
             raise NotImplementedError("clamp is not supported for complex types")
-        if _inplace is not None and compute is not _inplace._dtype:
-            # Note: clamp's own check prints the target with its C++ type name.
+        self_target = _inplace if _inplace is not None else (out if out is input else None)
+        if self_target is not None and compute is not self_target._dtype:
+            # Note: clamp's own check (in place, or out= self) prints the target with its C++
+            # type name.
             raise RuntimeError(f"result type {LEGACY_NAMES[compute.name]} can't be cast to the "
-                               f"desired output type {C_NAMES[_inplace._dtype.name]}")
+                               f"desired output type {C_NAMES[self_target._dtype.name]}")
+    scalar_bounds = not any(isinstance(b, Tensor) for b in bounds)
     return pointwise("clamp", fn, [input, *bounds], out=out, inplace=_inplace, check=check,
-                     exact_out=True)
+                     exact_out=True, strides=unary_layout(input) if scalar_bounds else None)
 
 
 clip = clamp
@@ -442,6 +502,12 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
         got = condition._dtype.name if isinstance(condition, Tensor) else "?"
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {LEGACY_NAMES.get(got, got)}")
+    if out is not None:
+        for pos, (arg, value) in enumerate((("input", input), ("other", other)), start=2):
+            if not isinstance(value, Tensor):
+                # where's out= overload takes tensors only.
+                raise TypeError(f"where(): argument '{arg}' (position {pos}) must be Tensor, "
+                                f"not {type(value).__name__}")
     common = result_type(input, other)
     tensors = [o for o in (condition, input, other) if isinstance(o, Tensor)]
     check_no_graph("where", *tensors)
@@ -461,7 +527,8 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
         return np.where(condition._values(), _as_array(input, common), _as_array(other, common))
     layout = [(t._shape, t._strides) for t in tensors]
     return emit(shape, common, condition.device, kernel, out=out,
-                strides=L.iterator_output_strides(shape, layout))
+                strides=L.iterator_output_strides(shape, layout), sources=tensors,
+                elementwise=True)
 
 
 # ---- in-place helpers that are not pointwise ops --------------------------------------------
@@ -503,7 +570,9 @@ def check_scalar_fits(value: Any, dt: D.dtype) -> None:
         ok = info.min <= value <= info.max
     else:
         limit = 65504.0 if dt is D.float16 else 3.3895313892515355e38
-        ok = not (abs(value) > limit and abs(value) != float("inf"))
+        # Note: this module defines torch's abs; the builtin is spelled out.
+        magnitude = builtins.abs(value)
+        ok = not (magnitude > limit and magnitude != float("inf"))
     if not ok:
         raise RuntimeError(f"value cannot be converted to type {CTYPE[dt.name]} without "
                            "overflow")
@@ -532,7 +601,10 @@ def copy_(self: Tensor, src: Operand, non_blocking: bool = False) -> Tensor:
         # Note: torch warns once per process (TORCH_WARN_ONCE), which a model cannot know.
         raise NotModelled("copy_ from complex to real (its warning fires once per process)")
     if self._storage.has_data() and src._storage.has_data():
+        taint = propagated_taint(self._shape, [src], elementwise=True)
         self._write(src._values())
+        if taint is not None:
+            self._taint(taint)
     self._vc.bump()
     return self
 
@@ -560,6 +632,7 @@ def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     res = Tensor._empty(input._shape, input._dtype, input.device, strides)
     if input._storage.has_data():
         res._write(input._values())
+        res._taint(input._unspecified_mask())
     return res
 
 
@@ -603,7 +676,7 @@ def _reduction(name: str, input: Tensor, dim: Any, keepdim: bool, result: D.dtyp
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's "Mean of empty slice"
             values = fn(input._values().astype(result.compute_np), dims)
         return np.reshape(values, shape)
-    return emit(shape, result, input.device, kernel, out=out)
+    return emit(shape, result, input.device, kernel, out=out, sources=[input])
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
@@ -639,10 +712,12 @@ def _extremum(name: str, np_fn: Callable[..., Any]) -> Callable[..., Tensor]:
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                                    "input.numel() == 0. Specify the reduction dim with the "
                                    "'dim' argument.")
-            for d in dims:
+            given = (dim,) if isinstance(dim, int) else tuple(dim)
+            for d, shown in zip(dims, given):
                 if input._shape[d] == 0:
-                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
-                                     "size.")
+                    # Note: the message names the dim as the caller wrote it (-1 stays -1).
+                    raise IndexError(f"{name}(): Expected reduction dim {shown} to have "
+                                     "non-zero size.")
         out_numel = prod(s for i, s in enumerate(input._shape) if i not in dims)
         if input._dtype.is_complex and out_numel:  # the kernel never runs for empty results
             kernel = {"amax": "max_values", "amin": "min_values"}[name]
@@ -681,7 +756,12 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
             return None
         with np.errstate(all="ignore"):
             return fn(a._values(), b._values())
-    return emit(shape, a._dtype, a.device, kernel, out=out)
+    return emit(shape, a._dtype, a.device, kernel, out=out, sources=[a, b])
+
+
+def _addmv_dtype_message(mat: Tensor, vec: Tensor) -> str:
+    v, m = LEGACY_NAMES[vec._dtype.name], LEGACY_NAMES[mat._dtype.name]
+    return f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}"
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -733,13 +813,15 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
                                f"{LEGACY_NAMES[input._dtype.name]} and "
                                f"{LEGACY_NAMES[other._dtype.name]}")
         return _product("matmul", input, other, (), out, np.matmul)
-    if da == 2 and db == 1:
-        if input._shape[1] != other._shape[0]:
-            raise RuntimeError(f"size mismatch, got input ({input._shape[0]}), mat "
-                               f"({input._shape[0]}x{input._shape[1]}), vec ({other._shape[0]})")
+    if da >= 2 and db == 1:
+        # matmul folds the batch dims into the rows of one matrix-vector product.
+        rows, k = prod(input._shape[:-1]), input._shape[-1]
+        if k != other._shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec "
+                               f"({other._shape[0]})")
         if input._dtype is not other._dtype:
-            raise NotModelled("matmul (mv) with mixed dtypes")
-        return _product("matmul", input, other, (input._shape[0],), out, np.matmul)
+            raise RuntimeError(_addmv_dtype_message(input, other))
+        return _product("matmul", input, other, input._shape[:-1], out, np.matmul)
     if db >= 2 and input._shape[-1] != other._shape[-2]:
         rows = prod(input._shape[:-1])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x"
@@ -749,9 +831,20 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     else:
         batch = None
     if input._dtype is not other._dtype:
+        # Which kernel matmul folds into decides the message.
+        if db == 1:
+            raise RuntimeError(_addmv_dtype_message(input, other))
+        if db >= 3:
+            raise RuntimeError(f"expected scalar type {LEGACY_NAMES[input._dtype.name]} but "
+                               f"found {LEGACY_NAMES[other._dtype.name]}")
         _dtype_pair_check(input, other)
     a_shape = input._shape if da > 1 else (1,) + input._shape
     b_shape = other._shape if db > 1 else other._shape + (1,)
     batch = L.broadcast_shapes(a_shape[:-2], b_shape[:-2]) if batch is None else batch
     shape = batch + ((a_shape[-2],) if da > 1 else ()) + ((b_shape[-1],) if db > 1 else ())
-    return _product("matmul", input, other, shape, out, np.matmul)
+    res = _product("matmul", input, other, shape, out, np.matmul)
+    if da == 1 and db == 2 and out is None:
+        # Note: ATen computes vector @ matrix as mm(a.unsqueeze(0), b).squeeze_(0); the in-place
+        # squeeze_ leaves the fresh result at version 1 (observed on torch 2.13).
+        res._vc.bump()
+    return res

@@ -19,10 +19,10 @@ _ptrs = itertools.count(1)
 class Storage:
     """A flat, untyped byte buffer on a device (``torch.UntypedStorage``)."""
 
-    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr")
+    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written")
 
     def __init__(self, nbytes: int, dev: device, *, resizable: bool = True,
-                 data: np.ndarray | None = None) -> None:
+                 data: np.ndarray | None = None, initialised: bool = True) -> None:
         self._nbytes = nbytes
         self.device = dev
         self.resizable = resizable
@@ -32,6 +32,9 @@ class Storage:
             self._data = data
         else:
             self._data = np.zeros(nbytes, dtype=np.uint8)
+        # Which bytes hold a value the docs specify: torch.empty and the bytes a resize adds
+        # are uninitialised memory, whose contents the suite must not compare.
+        self.written = None if self._data is None else np.full(nbytes, initialised)
         self._ptr = next(_ptrs) << 12
 
     @property
@@ -58,11 +61,13 @@ class Storage:
         reallocates, so the data pointer changes."""
         if not self.resizable:
             raise RuntimeError("Trying to resize storage that is not resizable")
-        if self._data is not None:
+        if self._data is not None and self.written is not None:
             new = np.zeros(nbytes, dtype=np.uint8)
+            written = np.zeros(nbytes, dtype=np.bool_)
             keep = min(nbytes, self._nbytes)
             new[:keep] = self._data[:keep]
-            self._data = new
+            written[:keep] = self.written[:keep]
+            self._data, self.written = new, written
         self._nbytes = nbytes
         self._ptr = next(_ptrs) << 12
 

@@ -216,11 +216,11 @@ class Tensor:
 
     @classmethod
     def _empty(cls, shape: Sequence[int], dt: dtype, dev: device,
-               strides: Sequence[int] | None = None) -> Tensor:
+               strides: Sequence[int] | None = None, *, initialised: bool = True) -> Tensor:
         shape = tuple(shape)
         st = L.contiguous_strides(shape) if strides is None else tuple(strides)
         nbytes = L.storage_extent(shape, st, 0) * dt.itemsize
-        return cls._new(Storage(nbytes, dev), 0, shape, st, dt)
+        return cls._new(Storage(nbytes, dev, initialised=initialised), 0, shape, st, dt)
 
     # ---- metadata ------------------------------------------------------------------------
     @property
@@ -338,6 +338,33 @@ class Tensor:
             return
         raw = self._raw()
         raw[...] = to_storage(np.broadcast_to(np.asarray(values), self._shape), self._dtype)
+        self._written_bytes()[...] = True
+
+    def _written_bytes(self) -> np.ndarray:
+        """A view of the storage's written-byte mask: this tensor's shape plus a byte axis."""
+        isz = self._dtype.itemsize
+        mask = self._storage.written
+        assert mask is not None
+        return np.ndarray(self._shape + (isz,), dtype=np.bool_, buffer=mask,
+                          offset=self._offset * isz,
+                          strides=tuple(s * isz for s in self._strides) + (1,))
+
+    def _unspecified_mask(self) -> np.ndarray:
+        """True where an element holds uninitialised memory (values torch leaves unspecified:
+        ``torch.empty``, bytes a resize added and nothing wrote, and anything computed from
+        them)."""
+        if self.numel() == 0 or self._storage.written is None:
+            return np.zeros(self._shape, dtype=np.bool_)
+        return np.asarray(~self._written_bytes().all(axis=-1))
+
+    def _unspecified(self) -> list[int]:
+        """Row-major positions of the unspecified elements (the observer's hook)."""
+        return [int(i) for i in np.flatnonzero(self._unspecified_mask().reshape(-1))]
+
+    def _taint(self, mask: np.ndarray) -> None:
+        """Mark the elements where ``mask`` is True as unspecified again."""
+        if self.numel() and self._storage.written is not None and mask.any():
+            self._written_bytes()[np.broadcast_to(mask, self._shape)] = False
 
     def tolist(self) -> Any:
         if self.dim() == 0:

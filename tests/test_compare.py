@@ -123,9 +123,8 @@ INJECTIONS = [
     ("version", 4, _set_fact("t1", "_version", 2), "t1._version", 2, 1),
     ("is_view", 3, _set_fact("t3", "_is_view", True), "t3._is_view()", True, False),
     ("base", 2, _set_fact("t2", "_base", None), "t2._base", None, ...),
-    ("value beyond tolerance", 4, _set_value("t1", (0, 1), 2.001), "t1",
-     [[0.0, 2.001, 4.0], [6.0, 8.0, 10.0]], [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]),
-    ("int value", 9, _set_value("x", (2,), 4), "x", [1, 2, 4], [1, 2, 3]),
+    ("value beyond tolerance", 4, _set_value("t1", (0, 1), 2.001), "t1[0, 1]", 2.001, 2.0),
+    ("int value", 9, _set_value("x", (2,), 4), "x[2]", 4, 3),
     ("python scalar", 8, _set_fact("n", "value", 7), "n", 7, 6),
     ("alias partition", 2, _set_partition("aliases", "t2", "t2"), "t2 shares storage with",
      "t2", "t1"),
@@ -192,16 +191,16 @@ def test_value_within_float_tolerance_is_not_reported(base: Trace) -> None:
     within = altered(base, 4, _set_value("t1", (1, 2), 10.0 + 2e-6))
     assert compare_traces(within, base) == []
     beyond = altered(base, 4, _set_value("t1", (1, 2), 10.0 + 1e-3))
-    assert [m.path for m in compare_traces(beyond, base)] == ["t1"]
+    assert [m.path for m in compare_traces(beyond, base)] == ["t1[1, 2]"]
 
 
 def test_int_values_have_no_tolerance(base: Trace) -> None:
     """An int64 tensor's values compare exactly, and an int never equals a float."""
     big = altered(base, 9, _set_value("x", (0,), 2**40))
     bigger = altered(base, 9, _set_value("x", (0,), 2**40 + 1))
-    assert [m.path for m in compare_traces(bigger, big)] == ["x"]
+    assert [m.path for m in compare_traces(bigger, big)] == ["x[0]"]
     as_float = altered(base, 9, _set_value("x", (0,), 1.0))
-    assert [m.path for m in compare_traces(as_float, base)] == ["x"]
+    assert [m.path for m in compare_traces(as_float, base)] == ["x[0]"]
 
 
 def test_error_message_needs_the_reference_phrase_only(base: Trace) -> None:
@@ -241,7 +240,15 @@ def test_nan_values_compare_equal_in_traces() -> None:
     assert facts(a.steps[0], "t")["values"] == ["nan", 1.0]
     assert compare_traces(a, b) == []
     c = altered(b, 1, _set_value("t", (0,), 0.0))
-    assert [m.path for m in compare_traces(a, c)] == ["t"]
+    assert [m.path for m in compare_traces(a, c)] == ["t[0]"]
+
+
+def test_values_of_another_nesting_are_reported_whole(base: Trace) -> None:
+    """When the value lists differ in length (no element to point at), the whole values are
+    reported under the tensor's name."""
+    shorter = altered(base, 4, _set_fact("t1", "values", [[0.0, 2.0, 4.0]]))
+    mismatches = compare_traces(shorter, base)
+    assert [(m.path, m.torch) for m in mismatches] == [("t1", [[0.0, 2.0, 4.0]])]
 
 
 # ---- message_matches / values_close -------------------------------------------------------------

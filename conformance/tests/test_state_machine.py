@@ -8,7 +8,7 @@ from hypothesis import reject, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from conformance.check import MISMATCH, CaseResult
+from conformance.check import MISMATCH, CaseResult, sync_values
 from conformance.compare import compare_steps
 from conformance.runner import NOT_MODELLED, Session
 from conformance.strategies import FAMILIES, Drafter, source
@@ -48,6 +48,7 @@ def machine(device: str) -> type[RuleBasedStateMachine]:
                     reject()
                 got = self.torch.step(self.drafter.steps[i])
                 mismatches = compare_steps(i + 1, got, ref)
+                sync_values(self.torch.namespace, self.drafter.session.namespace)
                 if mismatches:
                     result = CaseResult(self.drafter.program(), device, MISMATCH, mismatches,
                                         self.torch.trace, self.drafter.session.trace)
@@ -63,5 +64,5 @@ def test_memory_semantics_state_machine(device: str) -> None:
     current = settings()
     run_state_machine_as_test(
         machine(device),
-        settings=settings(current, stateful_step_count=12,
-                          max_examples=max(current.max_examples // 2, 5)))
+        settings=settings(current, stateful_step_count=20,
+                          max_examples=current.max_examples * 2))

@@ -263,6 +263,82 @@ def _div_truncates_ints() -> None:
 
 # ---- the catalogue ----------------------------------------------------------------------------
 
+# ---- creation, flatten, scatter, indexing, in-place: one mutant for each targeted claim test ---
+
+def _tensor_infers_float64() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def tensor(data: Any, *a: Any, **k: Any) -> Any:
+            out = orig(data, *a, **k)
+            return out.double() if "dtype" not in k and out.dtype == torch.float32 else out
+        return tensor
+    _set(torch, "tensor", make)
+
+
+def _tensor_of_tensor_shares() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def tensor(data: Any, *a: Any, **k: Any) -> Any:
+            return data.detach() if isinstance(data, torch.Tensor) else orig(data, *a, **k)
+        return tensor
+    _set(torch, "tensor", make)
+
+
+def _arange_includes_end() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def arange(*a: Any, **k: Any) -> Any:
+            if len(a) == 1:
+                return orig(a[0] + 1, **k)
+            step = a[2] if len(a) > 2 else 1
+            return orig(a[0], a[1] + step, *a[2:], **k)
+        return arange
+    _set(torch, "arange", make)
+
+
+def _like_ignores_dtype() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def like(x: Any, *a: Any, **k: Any) -> Any:
+            k.pop("dtype", None)
+            return orig(x, *a, **k)
+        return like
+    _set(torch, "zeros_like", make)
+
+
+def _flatten_always_copies() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "flatten",
+         lambda orig: lambda self, *a, **k: orig(self, *a, **k).clone())
+
+
+def _scatter__returns_copy() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "scatter_",
+         lambda orig: lambda self, *a, **k: orig(self.clone(), *a, **k))
+
+
+def _advanced_getitem_shares() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def getitem(self: Any, index: Any) -> Any:
+            if isinstance(index, list) and len(index) == 1 and isinstance(index[0], int):
+                return orig(self, slice(index[0], index[0] + 1))
+            return orig(self, index)
+        return getitem
+    _set(torch.Tensor, "__getitem__", make)
+
+
+def _div__returns_new() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "div_", lambda orig: lambda self, *a, **k: torch.div(self, *a, **k))
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -341,6 +417,32 @@ MUTANTS: tuple[Mutant, ...] = (
            "instead of returning int64.", ("MATH-02",),
            "conformance/tests/test_claims.py::test_reductions_dtype_and_keepdim",
            _sum_int_keeps_dtype),
+    Mutant("tensor_infers_float64",
+           "torch.tensor infers float64 from Python floats instead of the default dtype.",
+           ("CREATE-01",), f"{CLAIMS}::test_tensor_infers_dtype", _tensor_infers_float64),
+    Mutant("tensor_of_tensor_shares",
+           "torch.tensor(t) returns t.detach(), sharing storage and without the warning.",
+           ("CREATE-02",), f"{CLAIMS}::test_tensor_of_tensor_copies_and_warns",
+           _tensor_of_tensor_shares),
+    Mutant("arange_includes_end", "torch.arange includes end.", ("CREATE-03",),
+           f"{CLAIMS}::test_arange_excludes_end", _arange_includes_end),
+    Mutant("like_ignores_dtype", "torch.zeros_like ignores its dtype= argument.",
+           ("CREATE-04",), f"{CLAIMS}::test_like_and_new_keep_dtype_and_device",
+           _like_ignores_dtype),
+    Mutant("flatten_always_copies", "Tensor.flatten returns a clone, never self or a view.",
+           ("RESHAPE-02",), f"{CLAIMS}::test_flatten_object_view_or_copy",
+           _flatten_always_copies),
+    Mutant("scatter__returns_copy",
+           "Tensor.scatter_ scatters into a clone and leaves self unchanged.", ("INDEX-08",),
+           f"{CLAIMS}::test_scatter_writes_in_place", _scatter__returns_copy),
+    Mutant("advanced_getitem_shares",
+           "x[[i]] returns the view x[i:i+1] instead of a copy.", ("INDEX-09", "INDEX-02"),
+           f"{CLAIMS}::test_d2l_indexing_shares_memory_only_for_basic",
+           _advanced_getitem_shares),
+    Mutant("div__returns_new", "Tensor.div_ returns a new tensor and leaves self unchanged.",
+           ("INPLACE-01", "INPLACE-02"),
+           "conformance/tests/test_state_machine.py::test_memory_semantics_state_machine",
+           _div__returns_new),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}
