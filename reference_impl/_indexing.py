@@ -213,15 +213,17 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` writes in place: basic keys through copy_ of the view (its overlap
     check included), advanced keys through index_put_ (which needs matching dtypes)."""
     check_no_graph("setitem", self)
+    # A Python value becomes a tensor of self's dtype first (its overflow check included).
+    value = _strip_leading_ones(value) if isinstance(value, Tensor) else _scalar_as(value, self)
     if key is False:
         # Note: torch's __setitem__ returns early for a bare False index (no write, no bump).
         return
+    if key is True:
+        # ... and writes a bare True index through copy_ into self.unsqueeze(0) (while x[True]
+        # read returns an advanced-indexing copy).
+        key = None
     view, adv = _apply(self, key)
-    if isinstance(value, Tensor):
-        value = _strip_leading_ones(value)
     if not adv:
-        if not isinstance(value, Tensor):
-            value = _scalar_as(value, self)
         from ._ops import copy_
         copy_(view, value)
         return

@@ -167,14 +167,19 @@ def _as_array(o: Operand, compute: D.dtype) -> Any:
 def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
               promotion: str = PROMOTE_DEFAULT, out: Tensor | None = None,
               inplace: Tensor | None = None, check: Callable[[D.dtype], None] | None = None,
+              precheck: Callable[[D.dtype], None] | None = None,
               exact_out: bool = False, strides: Sequence[int] | None = None) -> Tensor:
     """Run one TensorIterator-style op: ``fn`` maps NumPy arrays (already in the computation
     dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor.
     ``strides`` overrides the iterator's layout for a fresh result (ops that allocate it
-    themselves with empty_like)."""
+    themselves with empty_like). ``precheck`` is an op's meta-function check, which torch runs
+    before the iterator's overlap and shape checks; ``check`` runs after them."""
     tensors = [o for o in operands if isinstance(o, Tensor)]
     target = inplace if inplace is not None else out
     check_no_graph(name, *tensors, *([target] if target is not None else []))
+    compute, result = _compute_and_result_dtypes(operands, promotion)
+    if precheck is not None:
+        precheck(compute)
     if target is not None:
         assert_no_internal_overlap(target)
         for t in tensors:
@@ -184,7 +189,6 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     if target is not None and (inplace is not None or read_write) and target._shape != shape:
         raise RuntimeError(f"output with shape {_fmt(target._shape)} doesn't match the broadcast "
                            f"shape {_fmt(shape)}")
-    compute, result = _compute_and_result_dtypes(operands, promotion)
     if check is not None:
         check(compute)
     if target is not None and exact_out and result is not target._dtype:
@@ -193,8 +197,7 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
                            f"{LEGACY_NAMES[result.name]}")
     if target is not None and not D.can_cast(result, target._dtype):
         raise _cast_error(result, target._dtype)
-    # Python scalars are 0-dim operands of the iterator too (they defeat its fast path).
-    layout = [(o._shape, o._strides) if isinstance(o, Tensor) else ((), ()) for o in operands]
+    layout = iterator_operands(operands, compute)
     if strides is None and tensors:
         strides = L.iterator_output_strides(shape, layout)
     # Note: when out's dtype is not the computation dtype, TensorIterator computes into a
@@ -205,6 +208,25 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
                 lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
                 resize=out is not None and not read_write, resize_warnings=2 if casts else 1,
                 sources=tensors, elementwise=True)
+
+
+def iterator_operands(operands: Sequence[Operand], compute: D.dtype
+                      ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The (size, stride) of each operand as TensorIterator lays out the output from them.
+
+    Python scalars are 0-dim operands too (they defeat the all-same-shape fast path). On CPU an
+    input of another dtype than the computation dtype is first converted with
+    ``.to(common_dtype)`` (ATen compute_types), a preserve_format copy: dense, whatever the
+    input's strides (an expanded input no longer has stride 0)."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for o in operands:
+        if not isinstance(o, Tensor):
+            out.append(((), ()))
+        elif o._dtype is not compute and o.device.type == "cpu":
+            out.append((o._shape, L.preserve_format_strides(o._shape, o._strides)))
+        else:
+            out.append((o._shape, o._strides))
+    return out
 
 
 def _cpu() -> Any:
@@ -230,6 +252,12 @@ def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], An
         res = out
     taint = propagated_taint(tuple(res._shape), sources, elementwise)
     values = kernel()
+    if values is not None and dt.is_complex:
+        # Note: the docs leave complex inf/nan propagation unspecified (torch follows C++
+        # std::complex, NumPy its own rules), so non-finite complex results are not facts.
+        special = ~np.isfinite(np.broadcast_to(values, tuple(res._shape)))
+        if special.any():
+            taint = special if taint is None else (taint | special)
     if values is not None:
         if res._dtype is not dt:
             # The op computes in its result dtype; only then is the value cast to out's dtype.
@@ -282,6 +310,13 @@ def _alpha_check(alpha: Any) -> Callable[[D.dtype], None]:
     return check
 
 
+def _as_dtype(scalar: Scalar, like: Any) -> Any:
+    """A Python scalar in the computation dtype, wrapping as C++ casts do (alpha=-1 on uint8
+    is 255), where NumPy 2 would refuse the out-of-range Python int."""
+    with np.errstate(all="ignore"):
+        return np.asarray(scalar).astype(like.dtype)
+
+
 def add(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None = None,
         _inplace: Tensor | None = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.add.html
@@ -289,7 +324,7 @@ def add(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None
     def fn(a: Any, b: Any) -> Any:
         if a.dtype == np.bool_:
             return np.logical_or(a, np.logical_and(b, bool(alpha)))
-        return a + b * alpha if alpha != 1 else a + b
+        return a + b * _as_dtype(alpha, a) if alpha != 1 else a + b
     return pointwise("add", fn, [input, other], out=out, inplace=_inplace,
                      check=_alpha_check(alpha))
 
@@ -305,7 +340,8 @@ def sub(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
     return pointwise(
-        "sub", lambda a, b: a - b * alpha if alpha != 1 else a - b, [input, other], out=out,
+        "sub", lambda a, b: a - b * _as_dtype(alpha, a) if alpha != 1 else a - b, [input, other],
+        out=out,
         inplace=_inplace, check=_alpha_check(alpha))
 
 
@@ -377,7 +413,7 @@ def pow(input: Operand, exponent: Operand, *, out: Tensor | None = None,  # noqa
     if not isinstance(input, Tensor):
         raise NotModelled("pow with a scalar base")
     return pointwise("pow", lambda a, b: a ** b, [input, exponent], out=out, inplace=_inplace,
-                     check=check, strides=None if isinstance(exponent, Tensor)
+                     precheck=check, strides=None if isinstance(exponent, Tensor)
                      else unary_layout(input))
 
 
@@ -465,8 +501,24 @@ def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,
             raise RuntimeError(f"result type {LEGACY_NAMES[compute.name]} can't be cast to the "
                                f"desired output type {C_NAMES[self_target._dtype.name]}")
     scalar_bounds = not any(isinstance(b, Tensor) for b in bounds)
-    return pointwise("clamp", fn, [input, *bounds], out=out, inplace=_inplace, check=check,
-                     exact_out=True, strides=unary_layout(input) if scalar_bounds else None)
+    source = input
+    if scalar_bounds and _inplace is None and out is not input:
+        wanted = result_type(input, *bounds)
+        if not input._dtype.is_floating_point and wanted is not input._dtype:
+            # ATen's clamp meta builds its unary op on self.to(result_type): a fresh copy,
+            # which neither overlaps out nor keeps self's layout.
+            source = converted(input, wanted)
+    return pointwise("clamp", fn, [source, *bounds], out=out, inplace=_inplace, precheck=check,
+                     exact_out=True, strides=unary_layout(source) if scalar_bounds else None)
+
+
+def converted(t: Tensor, dt: D.dtype) -> Tensor:
+    """``t.to(dt)`` for a dtype change: a preserve_format copy with the values cast."""
+    res = Tensor._empty(t._shape, dt, t.device, L.preserve_format_strides(t._shape, t._strides))
+    if t._storage.has_data():
+        res._write(D.from_storage(D.to_storage(t._values(), dt), dt))
+        res._taint(t._unspecified_mask())
+    return res
 
 
 clip = clamp
@@ -512,23 +564,27 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
     tensors = [o for o in (condition, input, other) if isinstance(o, Tensor)]
     check_no_graph("where", *tensors)
     shape = L.broadcast_shapes(*[t._shape for t in tensors])
+    read_write = out is not None and any(t is out for t in tensors)
     if out is not None:
-        assert_no_internal_overlap(out)
-        for t in tensors:
-            assert_no_partial_overlap(out, t)
         if common is not out._dtype:
             # where's out= takes no casting at all.
             raise RuntimeError(f"Expected out type to be {LEGACY_NAMES[common.name]} but got "
                                f"{LEGACY_NAMES[out._dtype.name]}")
+        assert_no_internal_overlap(out)
+        for t in tensors:
+            assert_no_partial_overlap(out, t)
+        if read_write and out._shape != shape:
+            raise RuntimeError(f"output with shape {_fmt(out._shape)} doesn't match the "
+                               f"broadcast shape {_fmt(shape)}")
 
     def kernel() -> Any:
         if any(not t._storage.has_data() for t in tensors):
             return None
         return np.where(condition._values(), _as_array(input, common), _as_array(other, common))
-    layout = [(t._shape, t._strides) for t in tensors]
+    layout = [(condition._shape, condition._strides), *iterator_operands([input, other], common)]
     return emit(shape, common, condition.device, kernel, out=out,
                 strides=L.iterator_output_strides(shape, layout), sources=tensors,
-                elementwise=True)
+                elementwise=True, resize=not read_write)
 
 
 # ---- in-place helpers that are not pointwise ops --------------------------------------------
@@ -752,11 +808,26 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         assert_no_internal_overlap(out)
 
     def kernel() -> Any:
+        runs = all(s != 0 for s in shape) and a.numel() and b.numel()
+        if a._dtype is D.bool_ and runs:
+            raise NotImplementedError(f'"{_bool_kernel(name, a.dim(), b.dim())}" not '
+                                      "implemented for 'Bool'")
         if not (a._storage.has_data() and b._storage.has_data()):
             return None
         with np.errstate(all="ignore"):
             return fn(a._values(), b._values())
     return emit(shape, a._dtype, a.device, kernel, out=out, sources=[a, b])
+
+
+def _bool_kernel(name: str, da: int, db: int) -> str:
+    """The CPU kernel a product of bool tensors reaches (none has a bool instance)."""
+    if name == "bmm" or (name == "matmul" and db >= 3):
+        return "bmm"
+    if name == "matmul" and da == 1 and db == 1:
+        return "dot"
+    if name == "matmul" and db == 1:
+        return "addmv_impl_cpu"
+    return "addmm_impl_cpu_"
 
 
 def _addmv_dtype_message(mat: Tensor, vec: Tensor) -> str:
