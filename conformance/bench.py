@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import reference_impl
 
+from .check import check
 from .compare import compare_traces
 from .program import Program
 from .runner import run
@@ -52,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     progs, gen_s = collect(args.programs, families)
+    started = time.perf_counter()
+    for p in progs:
+        check(p, args.device, torch)
+    check_s = time.perf_counter() - started
+    # The split: each side run alone, then compared (check() interleaves the same work).
     t_total = r_total = t_exec = r_exec = cmp_s = 0.0
     steps = 0
     for p in progs:
@@ -68,18 +74,18 @@ def main(argv: list[str] | None = None) -> int:
         t_exec += tt.seconds
         r_exec += rt.seconds
         steps += len(p.steps)
-    check_s = t_total + r_total + cmp_s
     observe_s = (t_total - t_exec) + (r_total - r_exec)
     n = len(progs)
     print(f"torch {torch.__version__}, device {args.device}, {n} programs, {steps} steps "
           f"(families: {', '.join(families)})")
-    print(f"checked: {n / check_s:.1f} programs/s ({n / (check_s + gen_s):.1f} with "
-          "generation)")
+    print(f"checked (check(): lock step, compare, sync): {n / check_s:.1f} programs/s "
+          f"({n / (check_s + gen_s):.1f} with generation)")
     for label, secs in (("generation", gen_s), ("torch execution", t_exec),
                         ("reference execution", r_exec), ("observation", observe_s),
                         ("comparison", cmp_s)):
         print(f"  {label:<20} {secs:8.3f} s  {1000 * secs / n:7.2f} ms/program")
     print(f"reference/torch execution time: {r_exec / t_exec:.2f}x")
+    print(f"sync and lock-step overhead: {check_s - (t_total + r_total + cmp_s):8.3f} s")
     print(f"suite time / torch execution time: {(check_s + gen_s) / t_exec:.1f}x")
     return 0
 

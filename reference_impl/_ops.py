@@ -396,7 +396,7 @@ def not_implemented(kernel: str, dt: D.dtype) -> str:
 def neg(input: Tensor, *, out: Tensor | None = None, _inplace: Tensor | None = None) -> Tensor:
     return pointwise(
         "neg", lambda a: -a, [input], out=out, inplace=_inplace, exact_out=True,
-        check=_no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you "
+        precheck=_no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you "
                        "are trying to invert a mask, use the `~` or `logical_not()` operator "
                        "instead."))
 
@@ -464,11 +464,16 @@ def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
     # equal the input's.
     real_out = input._dtype.is_complex and out is not None and not out._dtype.is_complex
     complex_out = input._dtype.is_complex and out is not None and out._dtype.is_complex
+    def precheck(compute: D.dtype) -> None:
+        # The complex-to-real out= path checks the cast before any iterator is built.
+        if real_out and out is not None and not D.can_cast(compute.to_real(), out._dtype):
+            raise _cast_error(compute.to_real(), out._dtype)
+
     # A fresh result for a complex input is allocated by empty_like (preserve_format).
     fresh = input._dtype.is_complex and out is None and _inplace is None
     return pointwise("abs", fn, [input],
                      promotion=PROMOTE_DEFAULT if complex_out else PROMOTE_COMPLEX_TO_FLOAT,
-                     out=out, inplace=_inplace, exact_out=not real_out,
+                     out=out, inplace=_inplace, exact_out=not real_out, precheck=precheck,
                      strides=L.preserve_format_strides(input._shape, input._strides)
                      if fresh else None)
 
@@ -724,6 +729,9 @@ def _reduction(name: str, input: Tensor, dim: Any, keepdim: bool, result: D.dtyp
                   if keepdim or d not in dims)
     if out is not None and not D.can_cast(result, out._dtype):
         raise _cast_error(result, out._dtype)
+    if input._dtype.is_complex and not result.is_complex:
+        raise NotModelled(f"{name} of a complex input into a real dtype (its cast warns once "
+                          "per process)")
 
     def kernel() -> Any:
         if not input._storage.has_data():
@@ -893,6 +901,13 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         if input._dtype is not other._dtype:
             raise RuntimeError(_addmv_dtype_message(input, other))
         return _product("matmul", input, other, input._shape[:-1], out, np.matmul)
+    if db >= 3:
+        # Batched: the batch dims broadcast first, then bmm checks the flattened batches.
+        batch_dims = L.broadcast_shapes(input._shape[:-2], other._shape[:-2])
+        if input._shape[-1] != other._shape[-2]:
+            b = prod(batch_dims)
+            raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{b}, {input._shape[-1]}] but got: [{b}, {other._shape[-2]}].")
     if db >= 2 and input._shape[-1] != other._shape[-2]:
         rows = prod(input._shape[:-1])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x"
