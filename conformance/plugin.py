@@ -20,7 +20,7 @@ from .devices import DEVICES, availability
 
 PROFILES: dict[str, dict[str, Any]] = {
     "smoke": {"max_examples": 8},
-    "ci": {"max_examples": 30, "derandomize": True},
+    "ci": {"max_examples": 100, "derandomize": True},
     "deep": {"max_examples": 400},
 }
 

@@ -168,7 +168,8 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
               promotion: str = PROMOTE_DEFAULT, out: Tensor | None = None,
               inplace: Tensor | None = None, check: Callable[[D.dtype], None] | None = None,
               precheck: Callable[[D.dtype], None] | None = None,
-              exact_out: bool = False, strides: Sequence[int] | None = None) -> Tensor:
+              exact_out: bool = False, strides: Sequence[int] | None = None,
+              cast_through_temporary: bool = True) -> Tensor:
     """Run one TensorIterator-style op: ``fn`` maps NumPy arrays (already in the computation
     dtype) to the result values. ``inplace`` is self for ``op_``; ``out`` is the out tensor.
     ``strides`` overrides the iterator's layout for a fresh result (ops that allocate it
@@ -203,7 +204,7 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     # Note: when out's dtype is not the computation dtype, TensorIterator computes into a
     # temporary and resizes the original out as well: a non-empty out then warns twice.
     casts = target is not None and target._dtype is not result and \
-        promotion != PROMOTE_ALWAYS_BOOL
+        promotion != PROMOTE_ALWAYS_BOOL and cast_through_temporary
     return emit(shape, result, tensors[0].device if tensors else _cpu(),
                 lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
                 resize=out is not None and not read_write, resize_warnings=2 if casts else 1,
@@ -251,6 +252,10 @@ def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], An
             resize_output(out, shape, strides, warnings_=resize_warnings)
         res = out
     taint = propagated_taint(tuple(res._shape), sources, elementwise)
+    if out is not None and any(_ambiguous_overlap(out, s) for s in sources):
+        # Note: ATen checks overlap only for dense layouts; when out and an input share memory
+        # in a layout too hard to check, the result depends on the kernel's iteration order.
+        taint = np.ones(tuple(res._shape), dtype=np.bool_)
     values = kernel()
     if values is not None and dt.is_complex:
         # Note: the docs leave complex inf/nan propagation unspecified (torch follows C++
@@ -268,6 +273,14 @@ def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], An
     if out is not None:
         out._vc.bump()
     return res
+
+def _ambiguous_overlap(out: Tensor, inp: Tensor) -> bool:
+    if out is inp or out._storage is not inp._storage:
+        return False
+    status = L.overlap_status((out._shape, out._strides, out._offset, out.itemsize),
+                              (inp._shape, inp._strides, inp._offset, inp.itemsize))
+    return status == "too_hard"
+
 
 def propagated_taint(shape: tuple[int, ...], sources: Sequence[Tensor], elementwise: bool
                      ) -> np.ndarray | None:
@@ -474,6 +487,8 @@ def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
     return pointwise("abs", fn, [input],
                      promotion=PROMOTE_DEFAULT if complex_out else PROMOTE_COMPLEX_TO_FLOAT,
                      out=out, inplace=_inplace, exact_out=not real_out, precheck=precheck,
+                     # complex -> real out: one resize of out, then copy_ of the real part
+                     cast_through_temporary=False,
                      strides=L.preserve_format_strides(input._shape, input._strides)
                      if fresh else None)
 

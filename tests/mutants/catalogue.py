@@ -391,7 +391,7 @@ MUTANTS: tuple[Mutant, ...] = (
            _clone_shares_storage),
     Mutant("unsqueeze_negative_dim_off_by_one",
            "Tensor.unsqueeze / torch.unsqueeze map a negative dim d to d + dim() instead of "
-           "d + dim() + 1.", ("VIEW-04",), f"{PROGRAMS}::test_index_programs",
+           "d + dim() + 1.", ("VIEW-04",), f"{PROGRAMS}::test_view_programs",
            _unsqueeze_negative_dim_off_by_one),
     Mutant("masked_select_no_broadcast",
            "torch.masked_select / Tensor.masked_select raise unless mask and input have the "
