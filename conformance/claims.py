@@ -52,6 +52,10 @@ _CLAIMS = [
           "torch.zeros_like(input) is equivalent to torch.zeros(input.size(), "
           "dtype=input.dtype, layout=input.layout, device=input.device); new_* methods keep "
           "self's dtype and device."),
+    Claim("CREATE-05", "CREATE", DOC + "torch.html#creation-ops",
+          "zeros, ones, full, empty, linspace and eye create fresh contiguous tensors of the "
+          "given size, in the default dtype unless dtype is given (full infers it from "
+          "fill_value); empty's values are uninitialized."),
     # VIEW
     Claim("VIEW-01", "VIEW", DOC + "tensor_view.html",
           "View tensor shares the same underlying data with its base tensor: a modification "

@@ -114,6 +114,10 @@ def _filled(size: tuple[Any, ...], value: Any, dtype: D.dtype | None, device: De
 
 def zeros(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = None,
           requires_grad: bool = False) -> Tensor:
+    raw = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    if any(isinstance(s, int) and s < 0 for s in raw):
+        # Note: zeros checks sizes itself (torch 2.13), with its own message.
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled(size, 0, dtype, device, requires_grad)
 
 

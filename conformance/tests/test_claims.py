@@ -217,3 +217,17 @@ def test_reductions_dtype_and_keepdim(dtype: str, shape: tuple[int, ...], keep: 
     assert_conforms(prog(
         f"a = torch.tensor({literal(shape, dtype, 2)}, dtype=torch.{dtype}, device=dev)",
         "s = a.sum()", f"s1 = a.sum({dim})", "m = a.mean()"), device)
+
+
+@pytest.mark.claim("CREATE-05")
+@pytest.mark.parametrize("call", [
+    "torch.zeros(2, 3)", "torch.zeros((2, 0))", "torch.ones(3, dtype=torch.int8)",
+    "torch.full((2, 2), 7)", "torch.full((2,), 1.5)", "torch.full((2,), True)",
+    "torch.empty(2, 3)", "torch.empty(0)", "torch.linspace(0, 1, 5)",
+    "torch.linspace(-2, 2, 1, dtype=torch.float64)", "torch.eye(3)", "torch.eye(2, 3)",
+    "torch.zeros(-1)", "torch.ones(2, 3, requires_grad=True)",
+    "torch.zeros(2, dtype=torch.int64, requires_grad=True)"])
+def test_factories_shape_dtype_and_fill(call: str, device: str) -> None:
+    """Factories give the documented size, dtype and fill; empty's values are unspecified."""
+    assert_conforms(prog(f"t = {call[:-1]}{', ' if call[-2] != '(' else ''}device=dev)"),
+                    device)
