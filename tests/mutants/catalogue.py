@@ -334,6 +334,17 @@ def _advanced_getitem_shares() -> None:
     _set(torch.Tensor, "__getitem__", make)
 
 
+def _full_ignores_fill_dtype() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def full(size: Any, fill_value: Any, *a: Any, **k: Any) -> Any:
+            k.setdefault("dtype", torch.get_default_dtype())
+            return orig(size, fill_value, *a, **k)
+        return full
+    _set(torch, "full", make)
+
+
 def _div__returns_new() -> None:
     torch = _torch()
     _set(torch.Tensor, "div_", lambda orig: lambda self, *a, **k: torch.div(self, *a, **k))
@@ -439,6 +450,10 @@ MUTANTS: tuple[Mutant, ...] = (
            "x[[i]] returns the view x[i:i+1] instead of a copy.", ("INDEX-09", "INDEX-02"),
            f"{CLAIMS}::test_d2l_indexing_shares_memory_only_for_basic",
            _advanced_getitem_shares),
+    Mutant("full_ignores_fill_dtype",
+           "torch.full always uses the default dtype instead of inferring it from fill_value.",
+           ("CREATE-05",), f"{CLAIMS}::test_factories_shape_dtype_and_fill",
+           _full_ignores_fill_dtype),
     Mutant("div__returns_new", "Tensor.div_ returns a new tensor and leaves self unchanged.",
            ("INPLACE-01", "INPLACE-02"),
            "conformance/tests/test_state_machine.py::test_memory_semantics_state_machine",
