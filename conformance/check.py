@@ -13,7 +13,7 @@ import numpy as np
 import reference_impl
 
 from .compare import Mismatch, MismatchLog, compare_steps
-from .observe import is_tensor
+from .observe import grad_of, is_tensor
 from .program import Program
 from .runner import NOT_MODELLED, Session, Trace
 
@@ -89,10 +89,16 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any]) -> None:
     ulp of difference no longer compounds through later steps (exp of a value one ulp off is
     sixteen ulps off). Integer and bool values are exact on both sides and are left alone;
     elements the reference marks unspecified stay unspecified."""
+    pairs = []
     for name, t in torch_ns.items():
         r = ref_ns.get(name)
         if not (is_tensor(t) and isinstance(r, reference_impl.Tensor)):
             continue
+        pairs.append((t, r))
+        tg, rg = grad_of(t), grad_of(r)
+        if tg is not None and rg is not None:
+            pairs.append((tg, rg))
+    for t, r in pairs:
         if r.dtype.kind not in "fc" or tuple(t.shape) != tuple(r.shape) or not r.numel():
             continue
         if str(t.device) == "meta" or not r._storage.has_data():

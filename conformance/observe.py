@@ -9,6 +9,7 @@ mismatch can be printed as runnable code.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 Facts = dict[str, Any]
@@ -28,7 +29,8 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     for name, value in namespace.items():
         if name.startswith("_") or name in ("torch", "dev"):
             continue
-        if isinstance(value, (tuple, list)) and value and all(is_tensor(v) for v in value):
+        if isinstance(value, (tuple, list)) and value and any(is_tensor(v) for v in value) \
+                and all(is_tensor(v) or v is None for v in value):
             for i, v in enumerate(value):
                 out[f"{name}[{i}]"] = v
             out[name] = ("seq", type(value).__name__, len(value))
@@ -62,12 +64,30 @@ def _storage_key(t: Any) -> Any:
     return ptr if ptr else ("empty", id(t))
 
 
+def _version(t: Any) -> Any:
+    try:
+        return int(t._version)
+    except RuntimeError as e:  # inference tensors have no version counter
+        return f"RuntimeError: {e}"
+
+
+def grad_of(t: Any) -> Any:
+    """``t.grad`` where torch keeps one (leaves, and non-leaves that retain it), read without
+    the warning a non-leaf's ``.grad`` gives."""
+    if not (t.is_leaf or t.retains_grad):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return t.grad
+
+
 def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) -> Facts:
     base = t._base
     if base is None:
         base_name = None
     else:
         base_name = names_by_id.get(id(base), "<unnamed>")
+    grad_fn = t.grad_fn
     facts: Facts = {
         "shape": list(t.shape),
         "stride": list(t.stride()),
@@ -75,14 +95,22 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
         "dtype": str(t.dtype),
         "device": str(t.device),
         "is_contiguous": bool(t.is_contiguous()),
-        "_version": int(t._version),
+        "_version": _version(t),
         "_is_view": bool(t._is_view()),
         "_base": base_name,
         "storage_nbytes": int(t.untyped_storage().nbytes()),
         "requires_grad": bool(t.requires_grad),
         "is_leaf": bool(t.is_leaf),
-        "grad_fn": None if t.grad_fn is None else type(t.grad_fn).__name__,
+        "grad_fn": None if grad_fn is None else type(grad_fn).__name__,
     }
+    if grad_fn is not None:
+        facts["grad_fn.next_functions"] = [
+            [None if f is None else type(f).__name__, int(nr)]
+            for f, nr in grad_fn.next_functions]
+        facts["retains_grad"] = bool(t.retains_grad)
+    inference = getattr(t, "is_inference", None)
+    if callable(inference) and inference():
+        facts["is_inference"] = True
     if with_values and str(t.device) != "meta":
         values = plain(t.tolist())
         # The reference says which elements hold uninitialised memory; those are not facts.
@@ -119,6 +147,11 @@ def observe(namespace: dict[str, Any]) -> Facts:
     """Facts of every live value: per-name facts, plus the alias partition (names grouped by
     storage), the identity partition (names bound to one object) and overlapping pairs."""
     live = live_values(namespace)
+    for name, value in list(live.items()):
+        if is_tensor(value):
+            g = grad_of(value)
+            if g is not None:
+                live[f"{name}.grad"] = g
     tensors = {n: v for n, v in live.items() if is_tensor(v)}
     names_by_id: dict[int, str] = {}
     for n, v in tensors.items():
@@ -127,7 +160,7 @@ def observe(namespace: dict[str, Any]) -> Facts:
     for n, v in live.items():
         if is_tensor(v):
             values[n] = tensor_facts(v, names_by_id)
-        elif isinstance(v, tuple) and v and v[0] == "seq":
+        elif isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str) and v[0] == "seq":
             values[n] = {"type": v[1], "len": v[2]}
         elif isinstance(v, _SCALARS) or v is None:
             values[n] = {"type": type(v).__name__, "value": plain(v)}

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 import builtins
 
+from . import _derivatives as _derivatives  # noqa: F401  (graph recording around the ops)
 from . import _indexing as _indexing  # noqa: F401  (attaches __getitem__/__setitem__)
 from . import _methods as _methods  # noqa: F401  (attaches Tensor methods)
+from . import autograd as autograd
+from . import nn as nn
+from . import optim as optim
+from ._autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from ._creation import (
     arange,
     channels_last,
@@ -111,12 +123,15 @@ def numel(input: Tensor) -> builtins.int:
     return input.numel()
 
 
-from ._views import VIEW_METHODS as _VIEW_METHODS  # noqa: E402
+from . import _views as _views_module  # noqa: E402
 
 for _name in ("reshape", "flatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
               "swapdims", "t", "permute", "narrow", "select", "unbind", "split", "chunk",
               "diagonal", "as_strided", "movedim", "broadcast_to"):
-    globals()[_name] = _VIEW_METHODS[_name]
+    globals()[_name] = getattr(_views_module, _name)
+sigmoid = _derivatives.OPS["sigmoid"]
+softmax = _derivatives.OPS["softmax"]
+log_softmax = _derivatives.OPS["log_softmax"]
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute, greater, less = abs, gt, lt

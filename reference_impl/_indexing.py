@@ -103,8 +103,13 @@ def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
             result = select(result, dim, i)
         elif isinstance(x, slice):
             step = 1 if x.step is None else int(x.step)
-            result = slice_dim(result, dim, None if x.start is None else int(x.start),
-                               None if x.stop is None else int(x.stop), step)
+            start = None if x.start is None else int(x.start)
+            stop = None if x.stop is None else int(x.stop)
+            lo, hi, _ = slice(start, stop, 1).indices(result._shape[dim]) if step > 0 else (
+                -1, -1, 1)
+            # Note: ATen's applySlice returns self for a slice that covers the whole dim.
+            if not (step == 1 and lo == 0 and hi >= result._shape[dim]):
+                result = slice_dim(result, dim, start, stop, step)
             dim += 1
         elif isinstance(x, (list, tuple, Tensor, np.ndarray)):
             idx = _to_index_tensor(x, self.device)

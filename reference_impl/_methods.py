@@ -37,9 +37,16 @@ def _reflected(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _scalar_first(fn: Callable[..., Any], scalar: Any, t: Tensor) -> Any:
-    # ``2 - t``: torch computes with the scalar as the first operand.
-    from ._creation import tensor
-    return fn(tensor(scalar, device=t.device), t) if fn is _ops.pow else fn(scalar, t)
+    """``2 + t`` is ``t.add(2)``; ``2 - t`` is ``rsub(t, 2)``; ``2 / t`` is
+    ``t.reciprocal() * 2``; ``2 ** t`` is ``pow(2, t)`` (torch/_tensor.py)."""
+    from . import _derivatives
+    if fn is _ops.pow:
+        return _derivatives.rpow(t, scalar)
+    if fn is _ops.div:
+        return _derivatives.rdiv(t, scalar)
+    if fn in (_ops.add, _ops.mul):
+        return fn(t, scalar)
+    return fn(scalar, t)
 
 
 POINTWISE: dict[str, Callable[..., Any]] = {

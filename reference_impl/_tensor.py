@@ -34,8 +34,9 @@ class Tensor:
     """A strided view onto a Storage. Construct through the factories, never directly."""
 
     __slots__ = ("_storage", "_offset", "_shape", "_strides", "_dtype", "_vc", "_base_t",
-                 "_view", "_requires_grad", "_grad", "grad_fn", "_retains_grad",
-                 "_output_nr", "__weakref__", "__dict__")
+                 "_view", "_requires_grad", "_grad", "_grad_fn", "_retains_grad",
+                 "_output_nr", "_attr_version", "_creation", "_inference", "__weakref__",
+                 "__dict__")
 
     # Slot attributes (the state torch documents), typed for the checker.
     _storage: Storage
@@ -48,9 +49,12 @@ class Tensor:
     _view: bool
     _requires_grad: bool
     _grad: Tensor | None
-    grad_fn: Any
+    _grad_fn: Any
     _retains_grad: bool
     _output_nr: int
+    _attr_version: int
+    _creation: str
+    _inference: bool
 
     if TYPE_CHECKING:
         # Attached at import by _views, _ops (via _methods), _indexing, _creation and below.
@@ -59,6 +63,20 @@ class Tensor:
         requires_grad: bool
         is_leaf: bool
         grad: Tensor | None
+        grad_fn: Any
+        data: Tensor
+        retains_grad: bool
+        detach: Callable[..., Any]
+        detach_: Callable[..., Any]
+        retain_grad: Callable[..., Any]
+        backward: Callable[..., Any]
+        to: Callable[..., Any]
+        float: Callable[..., Any]
+        double: Callable[..., Any]
+        half: Callable[..., Any]
+        sigmoid: Callable[..., Any]
+        softmax: Callable[..., Any]
+        log_softmax: Callable[..., Any]
         view: Callable[..., Any]
         view_as: Callable[..., Any]
         reshape: Callable[..., Any]
@@ -209,9 +227,13 @@ class Tensor:
         t._view = is_view
         t._requires_grad = False
         t._grad = None
-        t.grad_fn = None
+        t._grad_fn = None
         t._retains_grad = False
         t._output_nr = 0
+        t._attr_version = 0
+        t._creation = "default"
+        from ._autograd import _state
+        t._inference = _state["inference"]
         return t
 
     @classmethod
@@ -303,7 +325,12 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track the version counter.")
         return self._vc.value
+
+    def is_inference(self) -> bool:
+        return self._inference
 
     @property
     def _base(self) -> Tensor | None:
@@ -473,7 +500,11 @@ def view_of(src: Tensor, shape: Sequence[int], strides: Sequence[int], offset: i
 
 
 def _requires_grad_get(self: Tensor) -> bool:
-    return self._requires_grad
+    """A view whose base requires grad requires grad too, even one made under no_grad."""
+    if self._requires_grad or self.grad_fn is not None:
+        return True
+    base = self._base_t
+    return base is not None and self._view and base.requires_grad
 
 
 def _requires_grad_set(self: Tensor, flag: bool) -> None:
@@ -492,11 +523,109 @@ def requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
         return self
     if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
         raise RuntimeError("only Tensors of floating point dtype can require gradients")
+    if requires_grad and self._inference:
+        raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                           "InferenceMode is not allowed.")
     self._requires_grad = bool(requires_grad)
     return self
 
 
+def _grad_fn_get(self: Tensor) -> Any:
+    """A differentiable view whose family was modified in place since its grad_fn was made
+    gets a fresh one (an AsStridedBackward0 onto its base), as torch regenerates it."""
+    base = self._base_t
+    if base is not None and self._view and self._attr_version != self._vc.value and \
+            self._creation == "default" and base.requires_grad:
+        from ._derivatives import regenerate_view_grad_fn
+        regenerate_view_grad_fn(self)
+    return self._grad_fn
+
+
+NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more information.")
+
+
+def _grad_get(self: Tensor) -> Tensor | None:
+    if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+        import warnings
+        warnings.warn(NON_LEAF_GRAD, UserWarning, stacklevel=2)
+    return self._grad
+
+
+def _grad_set(self: Tensor, value: Tensor | None) -> None:
+    if value is not None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                            f"type {type(value).__name__}")
+        if value._dtype is not self._dtype:
+            raise RuntimeError("assigned grad has data of a different type")
+        if value.device != self.device:
+            raise RuntimeError("assigned grad has data located on a different device")
+        if value._shape != self._shape:
+            raise RuntimeError("assigned grad has data of a different size")
+    self._grad = value
+
+
+def detach(self: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.detach.html
+    "Returns a new Tensor, detached from the current graph... The result will never require
+    gradient." It shares storage and the version counter; it is not a view."""
+    t = Tensor._new(self._storage, self._offset, self._shape, self._strides, self._dtype,
+                    vc=self._vc)
+    t._inference = self._inference
+    return t
+
+
+def detach_(self: Tensor) -> Tensor:
+    if self._view and self._base_t is not None and self._base_t.requires_grad:
+        raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
+                           "DistributedDataParallel (DDP) for training, and gradient_as_bucket_"
+                           "view is set as True, gradients are views of DDP buckets, and hence "
+                           "detach_() cannot be called on these gradients. To fix this error, "
+                           "please refer to the Optimizer.zero_grad() function in torch/optim/"
+                           "optimizer.py as the solution.")
+    self._grad_fn = None
+    self._requires_grad = False
+    return self
+
+
+def _data_get(self: Tensor) -> Tensor:
+    """``.data``: the same storage, never requiring grad, with a version counter of its own
+    (so in-place changes through it are invisible to autograd's checks)."""
+    t = Tensor._new(self._storage, self._offset, self._shape, self._strides, self._dtype)
+    t._inference = self._inference
+    return t
+
+
+def retain_grad(self: Tensor) -> None:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.retain_grad.html"""
+    if not self.requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if self.grad_fn is None or self._retains_grad:
+        return
+    self._retains_grad = True
+    self.grad_fn._retained[self._output_nr] = self
+
+
+def _backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
+              create_graph: bool = False, inputs: Any = None) -> None:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.backward.html"""
+    from ._autograd import backward
+    backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
 Tensor.requires_grad = property(_requires_grad_get, _requires_grad_set)  # type: ignore[assignment]
 Tensor.requires_grad_ = requires_grad_
+Tensor.grad_fn = property(_grad_fn_get)  # type: ignore[assignment]
 Tensor.is_leaf = property(lambda self: self.grad_fn is None)  # type: ignore[assignment]
-Tensor.grad = property(lambda self: self._grad)  # type: ignore[assignment]
+Tensor.grad = property(_grad_get, _grad_set)  # type: ignore[assignment]
+Tensor.retains_grad = property(lambda self: self._retains_grad)  # type: ignore[assignment]
+Tensor.data = property(_data_get)  # type: ignore[assignment]
+Tensor.detach = detach
+Tensor.detach_ = detach_
+Tensor.retain_grad = retain_grad
+Tensor.backward = _backward

@@ -1,0 +1,1031 @@
+"""Backward formulas, and the wrapper that records graph nodes around the reference's ops.
+
+Each formula follows torch's ``tools/autograd/derivatives.yaml`` (names of nodes, which tensors
+are saved, which formula), written with the reference's tensor ops so that gradients can be
+differentiated again (``create_graph=True``). Formulas that scatter into a zero tensor (slices,
+selects, indexing) compute with NumPy and refuse double backward (NotModelled).
+
+The wrapper implements the rules every op shares:
+- out= refuses inputs that require grad;
+- in-place ops refuse leaves that require grad and views of them, and rebase the history of
+  what they modify (a view's base gets a ``CopySlices`` node, the view an
+  ``AsStridedBackward0``);
+- only floating point and complex results get a grad_fn.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _autograd as A
+from . import _dtypes as D
+from . import _indexing as I
+from . import _layout as L
+from . import _ops as O
+from . import _views as V
+from ._errors import NotModelled
+from ._tensor import Tensor
+
+Plan = tuple[str, Sequence[Any], Sequence[A.SavedTensor], Callable[[list[Any]], list[Any]]]
+Formula = Callable[..., "Plan | None"]
+
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+NO_GRAD_VIEW = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+    "code by moving both the view and the inplace either both inside the no_grad block (if you "
+    "don't want the inplace to be tracked) or both outside (if you want the inplace to be "
+    "tracked).")
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def _req(x: Any) -> bool:
+    return isinstance(x, Tensor) and x.requires_grad
+
+
+def _meta(t: Tensor) -> A.Meta:
+    return (t._shape, t._dtype, t.device)
+
+
+def _differentiable_dtype(t: Any) -> bool:
+    return isinstance(t, Tensor) and (t._dtype.is_floating_point or t._dtype.is_complex)
+
+
+def S(t: Any, output: bool = False) -> A.SavedTensor:  # noqa: N802 - "save"
+    return A.save(t, output=output)
+
+
+# ---- the recording wrapper ------------------------------------------------------------------------
+
+def check_inplace(self: Tensor, others_require: bool) -> None:
+    """The errors torch raises before an in-place op that autograd must record."""
+    base = self._base_t if self._view else None
+    if base is not None and self._creation == "no_grad" and base.requires_grad:
+        raise RuntimeError(NO_GRAD_VIEW)
+    if base is not None and self._creation == "multi" and (others_require or self.requires_grad):
+        fn = self.grad_fn
+        raise RuntimeError(
+            f"Output {self._output_nr} of {type(fn).__name__ if fn else 'a function'} is a view "
+            "and is being modified inplace. This view is the output of a function that returns "
+            "multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
+    if self._requires_grad and self.grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE)
+    if base is not None and base._requires_grad and base.grad_fn is None and \
+            self._creation == "default":
+        raise RuntimeError(VIEW_OF_LEAF)
+
+
+def check_inference_inplace(self: Tensor) -> None:
+    if self._inference and not A.is_inference_mode_enabled():
+        raise RuntimeError(INFERENCE_INPLACE)
+
+
+def _node(plan: Plan, first_edge: A.Edge | None = None) -> A.Node:
+    name, inputs, saved, backward = plan
+    node = A.make_node(name, inputs, backward, saved)
+    if first_edge is not None:
+        node.next_functions = (first_edge,) + node.next_functions[1:]
+    return node
+
+
+def attach(outputs: Sequence[Tensor], node: A.Node) -> None:
+    node._meta = [_meta(o) for o in outputs]
+    for i, o in enumerate(outputs):
+        o._grad_fn = node
+        o._output_nr = i
+        o._attr_version = o._vc.value
+
+
+def _move_retained(t: Tensor, node: A.Node) -> None:
+    if t._retains_grad and t._grad_fn is not None:
+        t._grad_fn._retained.pop(t._output_nr, None)
+        node._retained[0] = t
+
+
+def rebase(self: Tensor, node: A.Node) -> None:
+    """The history of a tensor modified in place (torch's rebase_history)."""
+    node._meta = [_meta(self)]
+    base = self._base_t if self._view else None
+    if base is None:
+        _move_retained(self, node)
+        self._grad_fn, self._output_nr = node, 0
+        return
+    bgeom = (base._shape, base._strides, base._offset)
+    vgeom = (self._shape, self._strides, self._offset)
+
+    def copy_slices(grads: list[Any]) -> list[Any]:
+        g = grads[0]
+        res = node._backward([_embed_slice(g, bgeom, vgeom, read=True)])
+        grad_base = _copy_slices_result(g, bgeom, vgeom, res[0])
+        return [grad_base] + list(res[1:])
+    cs = A.node_class("CopySlices")([A.gradient_edge(base)] + list(node.next_functions[1:]),
+                                   copy_slices, node._saved, [_meta(base)])
+    cs._numpy_only = True
+    _move_retained(base, cs)
+    base._grad_fn, base._output_nr = cs, 0
+    asb = _as_strided_node(base, self, (cs, 0))
+    _move_retained(self, asb)
+    self._grad_fn, self._output_nr = asb, 0
+    self._attr_version = self._vc.value
+
+
+def regenerate_view_grad_fn(view: Tensor) -> None:
+    base = view._base_t
+    assert base is not None
+    node = _as_strided_node(base, view, A.gradient_edge(base))
+    _move_retained(view, node)
+    view._grad_fn, view._output_nr = node, 0
+    view._attr_version = view._vc.value
+
+
+def _as_strided_node(base: Tensor, view: Tensor, edge: A.Edge) -> A.Node:
+    bgeom = (base._shape, base._strides, base._offset)
+    vgeom = (view._shape, view._strides, view._offset)
+
+    def backward(grads: list[Any]) -> list[Any]:
+        return [_as_strided_backward(grads[0], bgeom, vgeom)]
+    node = A.node_class("AsStridedBackward0")([edge], backward, (), [_meta(view)])
+    node._numpy_only = True
+    return node
+
+
+def differentiable(fn: Callable[..., Any], formula: Formula, *, inplace_self: bool = False,
+                   name: str | None = None) -> Callable[..., Any]:
+    """Wrap a reference op so that it records a node when autograd needs one."""
+    opname = name or fn.__name__
+
+    @functools.wraps(fn)
+    def op(*args: Any, **kwargs: Any) -> Any:
+        target = args[0] if inplace_self else kwargs.get("_inplace")
+        if target is not None:
+            check_inference_inplace(target)
+        if not A.recording():
+            return fn(*args, **kwargs)
+        out = kwargs.get("out")
+        tensors = [a for a in args if isinstance(a, Tensor)] + \
+            [v for k, v in kwargs.items() if isinstance(v, Tensor) and k not in ("out", "_inplace")]
+        req = any(t.requires_grad for t in tensors if t is not target)
+        if out is not None:
+            if req or any(t.requires_grad for t in tensors) or out.requires_grad:
+                raise RuntimeError(f"{opname}(): functions with out=... arguments don't support "
+                                   "automatic differentiation, but one of the arguments requires "
+                                   "grad.")
+            return fn(*args, **kwargs)
+        if target is not None:
+            if not (req or target.requires_grad):
+                return fn(*args, **kwargs)
+            check_inplace(target, req)
+            first = A.gradient_edge(target)
+            with A.suspended():
+                orig = O.clone(target)
+                result = fn(*args, **kwargs)
+            # The formula sees self's value before the op, and whether self needed a gradient.
+            orig._requires_grad = target.requires_grad
+            new_args = tuple(orig if a is target else a for a in args)
+            kw = {k: v for k, v in kwargs.items() if k != "_inplace"}
+            plan = formula(result, *new_args, **kw)
+            if plan is None:
+                raise NotModelled(f"autograd through in-place {opname}")
+            rebase(target, _node(plan, first))
+            return result
+        if not req:
+            return fn(*args, **kwargs)
+        with A.suspended():
+            result = fn(*args, **kwargs)
+        outputs = list(result) if isinstance(result, tuple) else [result]
+        if not outputs or not all(_differentiable_dtype(o) for o in outputs):
+            return result
+        plan = formula(result, *args, **kwargs)
+        if plan is None:
+            return result
+        attach(outputs, _node(plan))
+        return result
+    return op
+
+
+# ---- NumPy helpers for the scatter-style formulas ----------------------------------------------
+
+def _new(shape: Sequence[int], like: Tensor, values: Any, strides: Sequence[int] | None = None,
+         bumps: int = 0) -> Tensor:
+    """A fresh tensor of ``values``; ``bumps`` is how many in-place writes torch's formula
+    makes into it (its version when it is stolen into ``.grad``)."""
+    t = Tensor._empty(tuple(shape), like._dtype, like.device, strides)
+    for _ in range(bumps):
+        t._vc.bump()
+    if like._storage.has_data() and values is not None:
+        t._write(D.from_storage(D.to_storage(np.asarray(values), like._dtype), like._dtype)
+                 if like._dtype is D.bfloat16 else np.asarray(values))
+        t._taint(np.zeros(tuple(shape), dtype=np.bool_))
+    return t
+
+
+def _vals(t: Tensor) -> Any:
+    return t._values() if t._storage.has_data() else None
+
+
+def _offsets(geom: tuple[tuple[int, ...], tuple[int, ...], int], rel: int) -> np.ndarray:
+    shape, strides, off = geom
+    return np.asarray(L.element_offsets(shape, strides, off - rel), dtype=np.int64).reshape(shape)
+
+
+def _as_strided_backward(g: Tensor, bgeom: Any, vgeom: Any) -> Tensor:
+    bshape, bstrides, boff = bgeom
+    if L.has_internal_overlap(bshape, bstrides) is not False and math.prod(bshape) > 1:
+        raise NotModelled("as_strided backward onto an overlapping base")
+    vals = _vals(g)
+    if vals is None:
+        return _new(bshape, g, None, bstrides)
+    rel = min(boff, vgeom[2])
+    bo, vo = _offsets(bgeom, rel), _offsets(vgeom, rel)
+    size = int(max(bo.max(initial=0), vo.max(initial=0))) + 1
+    buf = np.zeros(size, dtype=vals.dtype)
+    np.add.at(buf, vo.reshape(-1), vals.reshape(-1))
+    return _new(bshape, g, buf[bo], bstrides, bumps=1)
+
+
+def _embed_slice(g: Tensor, bgeom: Any, vgeom: Any, read: bool) -> Tensor:
+    """The part of ``g`` (laid out as the base) that the view covers, as a fresh tensor."""
+    vals = _vals(g)
+    vshape = vgeom[0]
+    if vals is None:
+        return _new(vshape, g, None)
+    rel = bgeom[2]
+    bo, vo = _offsets(bgeom, rel), _offsets(vgeom, rel)
+    size = int(max(bo.max(initial=0), vo.max(initial=0))) + 1
+    buf = np.zeros(size, dtype=vals.dtype)
+    buf[bo.reshape(-1)] = vals.reshape(-1)
+    return _new(vshape, g, buf[vo])
+
+
+def _copy_slices_result(g: Tensor, bgeom: Any, vgeom: Any, grad_self: Tensor | None) -> Tensor:
+    vals = _vals(g)
+    bshape, bstrides, _ = bgeom
+    if vals is None:
+        return _new(bshape, g, None, bstrides)
+    rel = bgeom[2]
+    bo, vo = _offsets(bgeom, rel), _offsets(vgeom, rel)
+    size = int(max(bo.max(initial=0), vo.max(initial=0))) + 1
+    buf = np.zeros(size, dtype=vals.dtype)
+    buf[bo.reshape(-1)] = vals.reshape(-1)
+    sv = _vals(grad_self) if grad_self is not None else None
+    buf[vo.reshape(-1)] = 0 if sv is None else np.broadcast_to(
+        sv.astype(vals.dtype), vgeom[0]).reshape(-1)
+    return _new(bshape, g, buf[bo], bstrides)
+
+
+def _scatter_into(shape: Sequence[int], g: Tensor, place: Callable[[np.ndarray, Any], None],
+                  bumps: int = 0) -> Tensor:
+    vals = _vals(g)
+    if vals is None:
+        return _new(shape, g, None, bumps=bumps)
+    buf = np.zeros(tuple(shape), dtype=vals.dtype)
+    place(buf, vals)
+    return _new(shape, g, buf, bumps=bumps)
+
+
+def _numpy_node(plan: Plan) -> Plan:
+    """Mark a plan whose backward computes outside the tensor ops."""
+    name, inputs, saved, backward = plan
+
+    def bw(grads: list[Any]) -> list[Any]:
+        if A.is_grad_enabled() and any(_req(g) for g in grads):
+            raise NotModelled(f"double backward through {name}")
+        return backward(grads)
+    return name, inputs, saved, bw
+
+
+def to_dtype(t: Tensor, dt: D.dtype) -> Tensor:
+    return to(t, dt)
+
+
+# ---- pointwise formulas ---------------------------------------------------------------------------
+
+def _scalar(x: Any) -> bool:
+    return not isinstance(x, Tensor)
+
+
+def f_add(result: Any, a: Any, b: Any, *, alpha: Any = 1, **_: Any) -> Plan:
+    def bw(g: list[Any]) -> list[Any]:
+        gb = None
+        if _req(b):
+            gb = g[0] if alpha == 1 else O.mul(g[0], alpha)
+        return [g[0] if _req(a) else None, gb]
+    return "AddBackward0", [a, b], [], bw
+
+
+def f_sub(result: Any, a: Any, b: Any, *, alpha: Any = 1, **_: Any) -> Plan:
+    if _scalar(a):  # 1 - x is rsub(x, 1)
+        def rbw(g: list[Any]) -> list[Any]:
+            n = O.neg(g[0])
+            return [n if alpha == 1 else O.mul(n, alpha)]
+        return "RsubBackward1", [b], [], rbw
+
+    def bw(g: list[Any]) -> list[Any]:
+        gb = None
+        if _req(b):
+            n = O.neg(g[0])
+            gb = n if alpha == 1 else O.mul(n, alpha)
+        return [g[0] if _req(a) else None, gb]
+    return "SubBackward0", [a, b], [], bw
+
+
+def f_mul(result: Any, a: Any, b: Any, **_: Any) -> Plan:
+    sa = S(b) if _req(a) else None
+    sb = S(a) if _req(b) else None
+
+    def bw(g: list[Any]) -> list[Any]:
+        return [O.mul(g[0], sa.tensor) if sa else None, O.mul(g[0], sb.tensor) if sb else None]
+    return "MulBackward0", [a, b], [s for s in (sa, sb) if s], bw
+
+
+def f_div(result: Any, a: Any, b: Any, *, rounding_mode: Any = None, **_: Any) -> Plan:
+    if rounding_mode is not None:
+        def zbw(g: list[Any]) -> list[Any]:
+            z = O.mul(g[0], 0)
+            return [z if _req(a) else None, z if _req(b) else None]
+        return ("DivBackward2" if _scalar(b) else "DivBackward1"), [a, b], [], zbw
+    if _scalar(a):
+        raise NotModelled("scalar / tensor outside the operator")
+    so = S(b)
+    ss = S(a) if _req(b) else None
+
+    def bw(g: list[Any]) -> list[Any]:
+        other = so.tensor
+        ga = O.div(g[0], other) if _req(a) else None
+        gb = None
+        if ss is not None:
+            gb = O.mul(O.neg(g[0]), O.div(O.div(ss.tensor, other), other))
+        return [ga, gb]
+    return "DivBackward0", [a, b], [s for s in (so, ss) if s], bw
+
+
+def rdiv(x: Tensor, scalar: Any) -> Tensor:
+    """``scalar / x``: torch computes ``x.reciprocal() * scalar`` (two nodes)."""
+    if not A.needs_graph(x) or not (_differentiable_dtype(x) or x._dtype.kind in "biu"):
+        with A.suspended():
+            return O.mul(O.div(1, x), scalar)
+    with A.suspended():
+        r = O.div(1, x)
+        res = O.mul(r, scalar)
+    sr = S(r, output=True)
+
+    def rbw(g: list[Any]) -> list[Any]:
+        t = sr.tensor
+        return [O.mul(O.neg(g[0]), O.mul(t, t))]
+    recip = _node(("ReciprocalBackward0", [x], [sr], rbw))
+    attach([r], recip)
+    return _record(res, "MulBackward0", [r, scalar], [S(scalar)],
+                   lambda g: [O.mul(g[0], scalar), None])
+
+
+def _record(result: Tensor, name: str, inputs: Sequence[Any], saved: Sequence[A.SavedTensor],
+            bw: Callable[[list[Any]], list[Any]]) -> Tensor:
+    attach([result], _node((name, inputs, saved, bw)))
+    return result
+
+
+def f_neg(result: Any, a: Any, **_: Any) -> Plan:
+    return "NegBackward0", [a], [], lambda g: [O.neg(g[0])]
+
+
+def f_pow(result: Any, a: Any, e: Any, **_: Any) -> Plan:
+    if _scalar(e):
+        sa = S(a)
+
+        def bw(g: list[Any]) -> list[Any]:
+            if e == 0:
+                return [O.mul(g[0], 0)]
+            x = sa.tensor
+            return [O.mul(g[0], O.mul(O.pow(x, e - 1), e))]
+        return "PowBackward0", [a], [sa], bw
+    if _scalar(a):
+        raise NotModelled("pow with a scalar base outside the operator")
+    sa, se, sr = S(a), S(e), S(result, output=True)
+
+    def bw1(g: list[Any]) -> list[Any]:
+        x, ex, r = sa.tensor, se.tensor, sr.tensor
+        ga = ge = None
+        if _req(a):
+            ga = O.where(O.eq(ex, 0.0), 0.0, O.mul(g[0], O.mul(ex, O.pow(x, O.sub(ex, 1)))))
+        if _req(e):
+            cond = _logical_and(O.eq(x, 0), O.ge(ex, 0))
+            ge = O.where(cond, 0.0, O.mul(g[0], O.mul(r, O.log(x))))
+        return [ga, ge]
+    return "PowBackward1", [a, e], [sa, se, sr], bw1
+
+
+def rpow(x: Tensor, base: Any) -> Tensor:
+    """``scalar ** x``: PowBackward2."""
+    from ._creation import tensor
+    with A.suspended():
+        res = O.pow(tensor(base, device=x.device), x)
+    if not A.needs_graph(x) or not _differentiable_dtype(res):
+        return res
+    se, sr = S(x), S(res, output=True)
+
+    def bw(g: list[Any]) -> list[Any]:
+        ex, r = se.tensor, sr.tensor
+        if base == 0:
+            return [O.where(O.ge(ex, 0), 0.0, O.mul(g[0], O.mul(r, math.log(base) if base > 0
+                                                                else float("nan"))))]
+        return [O.mul(g[0], O.mul(r, math.log(base) if base > 0 else float("nan")))]
+    return _record(res, "PowBackward2", [x], [se, sr, S(base)], bw)
+
+
+def _logical_and(a: Tensor, b: Tensor) -> Tensor:
+    return O.mul(a, b)
+
+
+def f_exp(result: Any, a: Any, **_: Any) -> Plan:
+    sr = S(result, output=True)
+    return "ExpBackward0", [a], [sr], lambda g: [O.mul(g[0], sr.tensor)]
+
+
+def f_log(result: Any, a: Any, **_: Any) -> Plan:
+    sa = S(a)
+    return "LogBackward0", [a], [sa], lambda g: [O.div(g[0], sa.tensor)]
+
+
+def f_sqrt(result: Any, a: Any, **_: Any) -> Plan:
+    sr = S(result, output=True)
+    return "SqrtBackward0", [a], [sr], lambda g: [O.div(g[0], O.mul(sr.tensor, 2))]
+
+
+def _sign(t: Tensor) -> Tensor:
+    vals = _vals(t)
+    return _new(t._shape, t, None if vals is None else np.sign(vals))
+
+
+def f_abs(result: Any, a: Any, **_: Any) -> Plan:
+    if a._dtype.is_complex:
+        raise NotModelled("abs backward of a complex tensor")
+    sa = S(a)
+    return "AbsBackward0", [a], [sa], lambda g: [O.mul(g[0], _sign(sa.tensor))]
+
+
+def f_clamp(result: Any, a: Any, min: Any = None, max: Any = None, **_: Any  # noqa: A002
+            ) -> Plan:
+    if _req(min) or _req(max):
+        raise NotModelled("clamp backward to tensor bounds")
+    sa = S(a)
+    tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
+
+    def bw(g: list[Any]) -> list[Any]:
+        x = sa.tensor
+        if min is not None and max is not None:
+            mask = _logical_and(O.ge(x, min), O.le(x, max))
+        elif min is not None:
+            mask = O.ge(x, min)
+        else:
+            mask = O.le(x, max)
+        return [O.where(mask, g[0], 0.0)] + ([None, None] if tensor_bounds else [])
+    saved = [sa] + [S(b) for b in (min, max) if isinstance(b, Tensor)]
+    if tensor_bounds:
+        return "ClampBackward0", [a, min, max], saved, bw
+    return "ClampBackward1", [a], saved, bw
+
+
+def f_where(result: Any, cond: Tensor, a: Any, b: Any, **_: Any) -> Plan:
+    sc = S(cond)
+
+    def bw(g: list[Any]) -> list[Any]:
+        c = sc.tensor
+        return [O.where(c, g[0], 0.0) if _req(a) else None,
+                O.where(c, 0.0, g[0]) if _req(b) else None]
+    return "WhereBackward0", [a, b], [sc], bw
+
+
+def f_fill(result: Any, self: Tensor, value: Any, **_: Any) -> Plan:
+    def bw(g: list[Any]) -> list[Any]:
+        return [O.mul(g[0], 0), None] if isinstance(value, Tensor) else [O.mul(g[0], 0)]
+    if isinstance(value, Tensor):
+        return "FillBackward1", [self, value], [], lambda g: [O.mul(g[0], 0), O.sum(g[0])]
+    return "FillBackward0", [self], [], bw
+
+
+def f_zero(result: Any, self: Tensor, **_: Any) -> Plan:
+    return "ZeroBackward0", [self], [], lambda g: [O.mul(g[0], 0)]
+
+
+def f_copy(result: Any, self: Tensor, src: Any, non_blocking: bool = False, **_: Any) -> Plan:
+    return "CopyBackwards", [self, src], [], lambda g: [O.mul(g[0], 0), g[0]]
+
+
+def f_clone(result: Any, a: Tensor, **_: Any) -> Plan:
+    return "CloneBackward0", [a], [], lambda g: [g[0]]
+
+
+# ---- reductions -------------------------------------------------------------------------------------
+
+def _dims(t: Tensor, dim: Any) -> list[int]:
+    if dim is None or dim == () or dim == []:
+        return list(range(t.dim()))
+    ds = [dim] if isinstance(dim, int) else list(dim)
+    return sorted(V.wrap_dim(d, t.dim()) for d in ds)
+
+
+def _restore(g: Tensor, sizes: tuple[int, ...], dims: list[int], keepdim: bool) -> Tensor:
+    if not keepdim and sizes:
+        for d in dims:
+            g = V.unsqueeze(g, d)
+    return g
+
+
+def f_sum(result: Any, a: Tensor, dim: Any = None, keepdim: bool = False, **_: Any) -> Plan:
+    sizes = a._shape
+    if dim is None:
+        return "SumBackward0", [a], [], lambda g: [V.expand(g[0], sizes)]
+    dims = _dims(a, dim)
+    return "SumBackward1", [a], [], lambda g: [V.expand(_restore(g[0], sizes, dims, keepdim),
+                                                        sizes)]
+
+
+def f_mean(result: Any, a: Tensor, dim: Any = None, keepdim: bool = False, **_: Any) -> Plan:
+    sizes = a._shape
+    if dim is None:
+        n = a.numel()
+        return "MeanBackward0", [a], [], lambda g: [O.div(V.expand(g[0], sizes), n)]
+    dims = _dims(a, dim)
+    n = math.prod(sizes[d] for d in dims)
+    return "MeanBackward1", [a], [], lambda g: [
+        O.div(V.expand(_restore(g[0], sizes, dims, keepdim), sizes), n)]
+
+
+def _extremum_formula(name: str) -> Formula:
+    def f(result: Any, a: Tensor, dim: Any = (), keepdim: bool = False, **_: Any) -> Plan:
+        sizes = a._shape
+        dims = _dims(a, None if dim == () else dim)
+        sa, sr = S(a), S(result, output=True)
+
+        def bw(g: list[Any]) -> list[Any]:
+            mask = O.eq(_restore(sr.tensor, sizes, dims, keepdim), sa.tensor)
+            count = O.sum(mask, dims, keepdim=True)
+            return [O.mul(O.div(_restore(g[0], sizes, dims, keepdim), count), mask)]
+        return name, [a], [sa, sr], bw
+    return f
+
+
+# ---- products ---------------------------------------------------------------------------------------
+
+def _column_major(t: Tensor) -> bool:
+    s, st = t._shape, t._strides
+    return s[0] > 1 and s[1] > 1 and st[0] == 1 and st[1] == s[0]
+
+
+def f_mm(result: Any, a: Tensor, b: Tensor, **_: Any) -> Plan:
+    sb = S(b) if _req(a) else None
+    sa = S(a) if _req(b) else None
+    a_colmajor, b_colmajor = _column_major(a), _column_major(b)
+
+    def bw(g: list[Any]) -> list[Any]:
+        ga = gb = None
+        if sb is not None:
+            m2 = sb.tensor
+            ga = V.t(O.mm(m2, V.t(g[0]))) if a_colmajor else O.mm(g[0], V.t(m2))
+        if sa is not None:
+            m1 = sa.tensor
+            gb = V.t(O.mm(V.t(g[0]), m1)) if b_colmajor else O.mm(V.t(m1), g[0])
+        return [ga, gb]
+    return "MmBackward0", [a, b], [s for s in (sa, sb) if s], bw
+
+
+def f_bmm(result: Any, a: Tensor, b: Tensor, **_: Any) -> Plan:
+    sb = S(b) if _req(a) else None
+    sa = S(a) if _req(b) else None
+
+    def bw(g: list[Any]) -> list[Any]:
+        return [O.bmm(g[0], V.transpose(sb.tensor, 1, 2)) if sb else None,
+                O.bmm(V.transpose(sa.tensor, 1, 2), g[0]) if sa else None]
+    return "BmmBackward0", [a, b], [s for s in (sa, sb) if s], bw
+
+
+_ORIG_MATMUL = O.matmul
+
+
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """torch.matmul decomposes into dot, mv, mm (and bmm): its graph shows those nodes."""
+    if out is not None or not A.needs_graph(input, other) or \
+            not (_differentiable_dtype(input) and _differentiable_dtype(other)):
+        if out is not None and A.needs_graph(input, other):
+            raise RuntimeError("matmul(): functions with out=... arguments don't support "
+                               "automatic differentiation, but one of the arguments requires "
+                               "grad.")
+        with A.suspended():
+            return _ORIG_MATMUL(input, other, out=out)
+    da, db = input.dim(), other.dim()
+    with A.suspended():
+        res = _ORIG_MATMUL(input, other)  # every error check first
+    if da == 1 and db == 1:
+        sa, sb = S(input), S(other)
+        return _record(res, "DotBackward0", [input, other], [sa, sb], lambda g: [
+            O.mul(g[0], sb.tensor) if _req(input) else None,
+            O.mul(g[0], sa.tensor) if _req(other) else None])
+    if da == 2 and db == 1:
+        sa, sb = S(input), S(other)
+        return _record(res, "MvBackward0", [input, other], [sa, sb], lambda g: [
+            O.mul(V.unsqueeze(g[0], 1), sb.tensor) if _req(input) else None,
+            O.matmul(V.t(sa.tensor), g[0]) if _req(other) else None])
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if da == 1 and db == 2:
+        r = mm(V.unsqueeze(input, 0), other)
+        prev = A.gradient_edge(r)
+        r._shape, r._strides = r._shape[1:], r._strides[1:]
+        r._vc.bump()
+        node = A.node_class("SqueezeBackward4")([prev], lambda g: [V.unsqueeze(g[0], 0)], ())
+        attach([r], node)
+        return r
+    raise NotModelled("autograd through batched matmul")
+
+
+# ---- views --------------------------------------------------------------------------------------
+
+def view_wrapper(fn: Callable[..., Any], name_of: Callable[..., str],
+                 backward_of: Callable[..., Callable[[Tensor], Any]],
+                 numpy_only: bool = False) -> Callable[..., Any]:
+    """A view op: records ``name_of(a, *args)`` with the gradient ``backward_of(a, *args)``."""
+    def formula(result: Any, a: Tensor, *args: Any, **kwargs: Any) -> Plan:
+        bw = backward_of(a, *args, **kwargs)
+        plan: Plan = (name_of(a, *args, **kwargs), [a], [], lambda g: [bw(g[0])])
+        return _numpy_node(plan) if numpy_only else plan
+    return differentiable(fn, formula)
+
+
+def _picking_view(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """select/slice/narrow/diagonal/as_strided: backward scatters into zeros."""
+    def formula(result: Any, a: Tensor, *args: Any, **kwargs: Any) -> Plan:
+        sizes = a._shape
+        # Replay the op on a contiguous index tensor to know which elements it picks.
+        from ._creation import arange
+        with A.suspended(), A.grad_mode(False):
+            idx = V.reshape(arange(math.prod(sizes)), sizes) if sizes else arange(1).reshape(())
+            picked = fn(idx, *args, **kwargs)
+            pos = picked._values().astype(np.int64)
+
+        def bw(g: list[Any]) -> list[Any]:
+            return [_scatter_into(sizes, g[0], lambda buf, v: np.add.at(
+                buf.reshape(-1), pos.reshape(-1), v.reshape(-1)))]
+        return _numpy_node((name(a, *args, **kwargs) if callable(name) else name, [a], [], bw))
+    return differentiable(fn, formula)
+
+
+def _multi_view(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """unbind/split/chunk: several views, one node; in-place on any output is refused."""
+    def formula(result: Any, a: Tensor, *args: Any, **kwargs: Any) -> Plan:
+        sizes = a._shape
+        from ._creation import arange
+        with A.suspended(), A.grad_mode(False):
+            idx = V.reshape(arange(math.prod(sizes)), sizes) if sizes else arange(1)
+            parts = [p._values().astype(np.int64) for p in fn(idx, *args, **kwargs)]
+        for r in result:
+            r._creation = "multi"
+
+        def bw(g: list[Any]) -> list[Any]:
+            def place(buf: np.ndarray, _: Any) -> None:
+                for pos, gi in zip(parts, g):
+                    v = _vals(gi)
+                    if v is not None:
+                        np.add.at(buf.reshape(-1), pos.reshape(-1), v.reshape(-1))
+            return [_scatter_into(sizes, g[0], place)]
+        nm = name
+        if fn is V.split and isinstance(args[0] if args else kwargs.get("split_size_or_sections"),
+                                        (list, tuple)):
+            nm = "SplitWithSizesBackward0"
+        return _numpy_node((nm, [a], [], bw))
+    return differentiable(fn, formula)
+
+
+def _reshape(self: Tensor, *shape: Any) -> Tensor:
+    if not A.needs_graph(self):
+        return V.reshape.__wrapped__(self, *shape)  # type: ignore[attr-defined]
+    with A.suspended():
+        res = V.reshape.__wrapped__(self, *shape)  # type: ignore[attr-defined]
+    sizes = self._shape
+    if res._storage is self._storage:
+        if res is self:
+            return res
+        return _record(res, "ViewBackward0", [self], [], lambda g: [V.reshape(g[0], sizes)])
+    # A copy: clone, then _unsafe_view.
+    clone_node = _node(("CloneBackward0", [self], [], lambda g: [g[0]]))
+    clone_node._meta = [_meta(self)]
+    node = A.node_class("UnsafeViewBackward0")([(clone_node, 0)],
+                                               lambda g: [V.reshape(g[0], sizes)], ())
+    attach([res], node)
+    return res
+
+
+# ---- indexing -----------------------------------------------------------------------------------
+
+def f_index(result: Any, src: Tensor, adv: list[tuple[int, Tensor]], **_: Any) -> Plan:
+    sizes = src._shape
+    saved = [S(t) for _, t in adv]
+    from ._creation import arange
+    with A.suspended(), A.grad_mode(False):
+        idx = V.reshape(arange(math.prod(sizes)), sizes) if sizes else arange(1).reshape(())
+        pos = I.index.__wrapped__(idx, adv)._values().astype(np.int64)  # type: ignore
+
+    def bw(g: list[Any]) -> list[Any]:
+        return [_scatter_into(sizes, g[0], lambda buf, v: np.add.at(
+            buf.reshape(-1), pos.reshape(-1), v.reshape(-1)), bumps=1)]
+    return _numpy_node(("IndexBackward0", [src], saved, bw))
+
+
+def f_index_select(result: Any, src: Tensor, dim: int, index: Tensor, **_: Any) -> Plan:
+    return _gathering("IndexSelectBackward0", src, [S(index)],
+                      lambda idx: I.index_select.__wrapped__(idx, dim, index))  # type: ignore
+
+
+def f_masked_select(result: Any, src: Tensor, mask: Tensor, **_: Any) -> Plan:
+    shape = L.broadcast_shapes(src._shape, mask._shape)
+    plan = _gathering("MaskedSelectBackward0", src, [S(src), S(mask)],
+                      lambda idx: I.masked_select.__wrapped__(  # type: ignore[attr-defined]
+                          V.expand(idx, shape) if idx._shape != shape else idx, mask),
+                      grad_shape=shape, src_positions_shape=shape)
+    return plan
+
+
+def f_gather(result: Any, src: Tensor, dim: int, index: Tensor, **_: Any) -> Plan:
+    return _gathering("GatherBackward0", src, [S(src), S(index)],
+                      lambda idx: I.gather.__wrapped__(idx, dim, index))  # type: ignore
+
+
+def _gathering(name: str, src: Tensor, saved: list[A.SavedTensor],
+               pick: Callable[[Tensor], Tensor], grad_shape: tuple[int, ...] | None = None,
+               src_positions_shape: tuple[int, ...] | None = None) -> Plan:
+    """Ops that read elements of ``src`` by position: the gradient scatters back, summing."""
+    sizes = grad_shape or src._shape
+    from ._creation import arange
+    with A.suspended(), A.grad_mode(False):
+        n = math.prod(sizes)
+        idx = V.reshape(arange(n), sizes) if sizes else V.reshape(arange(1), ())
+        if src_positions_shape is not None and src._shape != sizes:
+            # positions in the broadcast shape
+            pass
+        pos = pick(idx)._values().astype(np.int64)
+
+    def bw(g: list[Any]) -> list[Any]:
+        return [_scatter_into(sizes, g[0], lambda buf, v: np.add.at(
+            buf.reshape(-1), pos.reshape(-1), v.reshape(-1)), bumps=1)]
+    return _numpy_node((name, [src], saved, bw))
+
+
+def getitem(self: Tensor, key: Any) -> Tensor:
+    """Basic indexing is a chain of view ops (select, slice, unsqueeze; ``alias`` when nothing
+    applies); advanced indexing then gathers (IndexBackward0)."""
+    view, adv = I._apply(self, key)
+    if not adv:
+        if view is self:
+            return alias(self)
+        return view
+    return index(view, adv)
+
+
+def _alias(self: Tensor) -> Tensor:
+    from ._tensor import view_of
+    return view_of(self, self._shape, self._strides, self._offset)
+
+
+def setitem(self: Tensor, key: Any, value: Any) -> None:
+    if A.recording() and (_req(self) or _req(value)):
+        check_inference_inplace(self)
+        if self._requires_grad and self.grad_fn is None:
+            _view, adv = I._apply(self, key) if key not in (True, False) else (self, [])
+            raise RuntimeError(LEAF_INPLACE if adv else VIEW_OF_LEAF)
+        raise NotModelled("autograd through __setitem__")
+    check_inference_inplace(self)
+    with A.suspended():
+        I.setitem(self, key, value)
+
+
+# ---- conversions and nn ops ---------------------------------------------------------------------
+
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """``Tensor.to(dtype)`` / ``to(other)`` / ``to(device)`` on one device: self when nothing
+    changes (and copy is False), otherwise a copy (ToCopyBackward0)."""
+    from ._device import canonical
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise NotModelled(f"to() with {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a._dtype, a.device
+        elif isinstance(a, bool):
+            copy = a
+        else:
+            device = a
+    dev = canonical(device) if device is not None else self.device
+    if dev != self.device:
+        raise NotModelled("to() across devices (the devices issue)")
+    dt = dtype or self._dtype
+    if dt is self._dtype and not copy:
+        return self
+    with A.suspended():
+        res = O.converted(self, dt)
+    if A.needs_graph(self) and (dt.is_floating_point or dt.is_complex):
+        src_dt = self._dtype
+        return _record(res, "ToCopyBackward0", [self], [], lambda g: [to(g[0], src_dt)])
+    return res
+
+
+def _unary_values(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
+    op = O._unary_float(name, O._correctly_rounded(fn))
+    return op
+
+
+_sigmoid_forward = _unary_values("sigmoid", lambda a: 1.0 / (1.0 + np.exp(-a)))
+
+
+def f_sigmoid(result: Any, a: Tensor, **_: Any) -> Plan:
+    sr = S(result, output=True)
+
+    def bw(g: list[Any]) -> list[Any]:
+        y = sr.tensor
+        return [O.mul(O.mul(g[0], O.sub(1, y)), y)]
+    return "SigmoidBackward0", [a], [sr], bw
+
+
+def _softmax_values(a: Any, dim: int, log: bool) -> Any:
+    wide = a.astype(np.float64)
+    m = np.max(wide, axis=dim, keepdims=True) if wide.size else wide
+    e = np.exp(wide - m)
+    s = np.sum(e, axis=dim, keepdims=True)
+    return ((wide - m) - np.log(s) if log else e / s).astype(a.dtype)
+
+
+def _softmax_forward(log: bool) -> Callable[..., Tensor]:
+    def op(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
+           _stacklevel: int = 3) -> Tensor:
+        if dim is None:
+            raise NotModelled("softmax without dim (implicit dim warning)")
+        if dtype is not None:
+            input = to(input, dtype)
+        if not input._dtype.is_floating_point:
+            kernel = "log_softmax_lastdim_kernel_impl" if log else "softmax_lastdim_kernel_impl"
+            raise RuntimeError(f'"{kernel}" not implemented for '
+                               f"'{O.LEGACY_NAMES[input._dtype.name]}'")
+        d = V.wrap_dim(dim, input.dim())
+        res = Tensor._empty(input._shape, input._dtype, input.device)
+        if input._storage.has_data() and input.numel():
+            vals = input._values()
+            res._write(_softmax_values(vals, d, log) if vals.ndim else
+                       (np.zeros_like(vals) if log else np.ones_like(vals)))
+            res._taint(np.broadcast_to(input._unspecified_mask().any(axis=d, keepdims=True)
+                                       if vals.ndim else input._unspecified_mask(), input._shape))
+        return res
+    op.__name__ = "log_softmax" if log else "softmax"
+    return op
+
+
+def f_softmax(result: Any, a: Tensor, dim: int | None = None, *args: Any, **kw: Any) -> Plan:
+    sr = S(result, output=True)
+    d = V.wrap_dim(dim if dim is not None else 0, a.dim())
+
+    def bw(g: list[Any]) -> list[Any]:
+        y = sr.tensor
+        return [O.mul(y, O.sub(g[0], O.sum(O.mul(g[0], y), d, keepdim=True)))]
+    return "SoftmaxBackward0", [a], [sr], bw
+
+
+def f_log_softmax(result: Any, a: Tensor, dim: int | None = None, *args: Any, **kw: Any
+                  ) -> Plan:
+    sr = S(result, output=True)
+    d = V.wrap_dim(dim if dim is not None else 0, a.dim())
+
+    def bw(g: list[Any]) -> list[Any]:
+        y = sr.tensor
+        return [O.sub(g[0], O.mul(O.exp(y), O.sum(g[0], d, keepdim=True)))]
+    return "LogSoftmaxBackward0", [a], [sr], bw
+
+
+# ---- wiring -------------------------------------------------------------------------------------
+
+def _install() -> dict[str, Callable[..., Any]]:
+    ops: dict[str, Callable[..., Any]] = {}
+    pointwise = {"add": f_add, "sub": f_sub, "mul": f_mul, "div": f_div, "neg": f_neg,
+                 "pow": f_pow, "exp": f_exp, "log": f_log, "sqrt": f_sqrt, "abs": f_abs,
+                 "clamp": f_clamp}
+    for name, f in pointwise.items():
+        ops[name] = differentiable(getattr(O, name), f)
+    for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+        ops[name] = differentiable(getattr(O, name), lambda *a, **k: None)
+    ops["where"] = differentiable(O.where, f_where)
+    ops["fill_"] = differentiable(O.fill_, f_fill, inplace_self=True)
+    ops["zero_"] = differentiable(O.zero_, f_zero, inplace_self=True)
+    ops["copy_"] = differentiable(O.copy_, f_copy, inplace_self=True)
+    ops["clone"] = differentiable(O.clone, f_clone)
+    ops["sum"] = differentiable(O.sum, f_sum)
+    ops["mean"] = differentiable(O.mean, f_mean)
+    ops["amax"] = differentiable(O.amax, _extremum_formula("AmaxBackward0"))
+    ops["amin"] = differentiable(O.amin, _extremum_formula("AminBackward0"))
+    ops["mm"] = differentiable(O.mm, f_mm)
+    ops["bmm"] = differentiable(O.bmm, f_bmm)
+    ops["sigmoid"] = differentiable(_sigmoid_forward, f_sigmoid)
+    ops["softmax"] = differentiable(_softmax_forward(False), f_softmax)
+    ops["log_softmax"] = differentiable(_softmax_forward(True), f_log_softmax)
+    ops["scatter_"] = differentiable(I.scatter_, lambda *a, **k: None, inplace_self=True)
+    for name, f in ops.items():
+        if hasattr(O, name):
+            setattr(O, name, f)
+    O.matmul = matmul  # type: ignore[assignment]
+    ops["matmul"] = matmul
+    ops["contiguous"] = O.contiguous
+    return ops
+
+
+OPS = _install()
+mm = OPS["mm"]
+
+
+def _views() -> None:
+    def inv(perm: Sequence[int]) -> list[int]:
+        out = [0] * len(perm)
+        for i, p in enumerate(perm):
+            out[p] = i
+        return out
+
+    def norm_perm(a: Tensor, *dims: Any) -> list[int]:
+        ds = dims[0] if len(dims) == 1 and isinstance(dims[0], (list, tuple)) else dims
+        return [V.wrap_dim(d, a.dim()) for d in ds]
+
+    wrap = {
+        "view": view_wrapper(V.view, lambda a, *s: "ViewBackward0",
+                             lambda a, *s: lambda g: V.reshape(g, a._shape)),
+        "squeeze": view_wrapper(
+            V.squeeze, lambda a, dim=None: "SqueezeBackward0" if dim is None else (
+                "SqueezeBackward2" if isinstance(dim, (list, tuple)) else "SqueezeBackward1"),
+            lambda a, dim=None: lambda g: V.reshape(g, a._shape)),
+        "unsqueeze": view_wrapper(V.unsqueeze, lambda a, d: "UnsqueezeBackward0",
+                                  lambda a, d: lambda g: V.squeeze(
+                                      g, V.wrap_dim(d, a.dim() + 1))),
+        "transpose": view_wrapper(V.transpose, lambda a, d0, d1: "TransposeBackward0",
+                                  lambda a, d0, d1: lambda g: V.transpose(g, d0, d1)),
+        "t": view_wrapper(V.t, lambda a: "TBackward0", lambda a: lambda g: V.t(g)),
+        "permute": view_wrapper(V.permute, lambda a, *d: "PermuteBackward0",
+                                lambda a, *d: lambda g: V.permute(g, inv(norm_perm(a, *d)))),
+        "expand": view_wrapper(V.expand, lambda a, *s: "ExpandBackward0",
+                               lambda a, *s: lambda g: A.sum_to(g, a._shape)),
+        "as_strided": view_wrapper(
+            V.as_strided, lambda a, *s, **k: "AsStridedBackward0",
+            lambda a, size, stride, storage_offset=None: (
+                lambda g: _as_strided_backward(
+                    g, (a._shape, a._strides, a._offset),
+                    (tuple(size), tuple(stride),
+                     a._offset if storage_offset is None else storage_offset))),
+            numpy_only=True),
+        "select": _picking_view("SelectBackward0", V.select),
+        "slice_dim": _picking_view("SliceBackward0", V.slice_dim),
+        "diagonal": _picking_view("DiagonalBackward0", V.diagonal),
+        "unbind": _multi_view("UnbindBackward0", V.unbind),
+        "split": _multi_view("SplitBackward0", V.split),
+    }
+    for name, f in wrap.items():
+        setattr(V, name, f)
+        setattr(I, name, f) if hasattr(I, name) else None
+    V.swapaxes = V.swapdims = V.transpose  # type: ignore[attr-defined]
+    V.reshape = functools.wraps(V.reshape)(_reshape)  # type: ignore[assignment]
+    V.reshape.__wrapped__ = _ORIG_RESHAPE  # type: ignore[attr-defined]
+
+
+_ORIG_RESHAPE = V.reshape
+_views()
+alias = differentiable(_alias, lambda r, a: ("AliasBackward0", [a], [], lambda g: [g[0]]),
+                       name="alias")
+index = differentiable(I.index, f_index)
+I.index = index  # type: ignore[assignment]
+I.index_select = differentiable(I.index_select, f_index_select)  # type: ignore[assignment]
+I.masked_select = differentiable(I.masked_select, f_masked_select)  # type: ignore[assignment]
+I.gather = differentiable(I.gather, f_gather)  # type: ignore[assignment]
+
+
+def _attach_methods() -> None:
+    for name in V.VIEW_METHODS:
+        setattr(Tensor, name, getattr(V, name))
+    Tensor.__getitem__ = getitem  # type: ignore[assignment]
+    Tensor.__setitem__ = setitem  # type: ignore[assignment]
+    Tensor.to = to  # type: ignore[assignment]
+    Tensor.float = lambda self: to(self, D.float32)  # type: ignore[assignment]
+    Tensor.double = lambda self: to(self, D.float64)  # type: ignore[assignment]
+    Tensor.half = lambda self: to(self, D.float16)  # type: ignore[assignment]
+    Tensor.sigmoid = lambda self: OPS["sigmoid"](self)  # type: ignore[assignment]
+    Tensor.softmax = lambda self, dim=None, dtype=None: OPS["softmax"](  # type: ignore
+        self, dim, dtype)
+    Tensor.log_softmax = lambda self, dim=None, dtype=None: OPS["log_softmax"](  # type: ignore
+        self, dim, dtype)
+
+
+_attach_methods()
