@@ -36,7 +36,13 @@ AREAS = {
     "BCAST": "Broadcasting and type promotion",
     "MATH": "Arithmetic, reductions and matrix products",
     "ITEM": "item() and Python scalars",
+    "GRAD": "Autograd: graphs, backward and gradient accumulation",
+    "MODE": "Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode",
+    "SAVED": "Saved tensors, in-place correctness, .data and detach()",
+    "OPTIM": "Clearing gradients and optimizer steps",
 }
+
+AUTOGRAD = DOC + "notes/autograd.html"
 
 _CLAIMS = [
     # CREATE
@@ -181,6 +187,81 @@ _CLAIMS = [
           "raises for any other number of elements."),
     Claim("ITEM-02", "ITEM", GEN + "torch.Tensor.tolist.html",
           "tolist() returns the tensor as a (nested) list of Python numbers."),
+    # GRAD
+    Claim("GRAD-01", "GRAD", DOC + "autograd.html#default-grad-layouts",
+          "requires_grad defaults to False; only floating point and complex tensors can "
+          "require gradients; requires_grad_() changes the flag of leaves only; a tensor that "
+          "does not require grad is a leaf, as is one created by the user."),
+    Claim("GRAD-02", "GRAD", AUTOGRAD,
+          "Every result of an operation on tensors that require grad records its grad_fn, a "
+          "node whose next_functions lead back to the inputs (an AccumulateGrad node per leaf)."),
+    Claim("GRAD-03", "GRAD", GEN + "torch.Tensor.backward.html",
+          "backward() accumulates gradients into the .grad of leaves: calling it again adds to "
+          "the existing .grad in place instead of replacing it."),
+    Claim("GRAD-04", "GRAD", GEN + "torch.Tensor.backward.html",
+          "backward() without an argument works only for a single-element output; otherwise "
+          "gradient must be a tensor of the output's shape, and y.backward(w) equals the "
+          "gradient of (y * w).sum()."),
+    Claim("GRAD-05", "GRAD", AUTOGRAD + "#saved-tensors",
+          "Saved intermediate values are freed by backward(); a second backward through a node "
+          "that saved tensors raises unless retain_graph=True, while nodes that saved nothing "
+          "can run again."),
+    Claim("GRAD-06", "GRAD", DOC + "autograd.html#default-grad-layouts",
+          "The gradient layout contract: a dense leaf's .grad has the leaf's strides, any other "
+          "leaf's .grad is row-major contiguous; later accumulation keeps the first .grad's "
+          "layout."),
+    Claim("GRAD-07", "GRAD", GEN + "torch.autograd.grad.html",
+          "torch.autograd.grad returns the gradients of outputs with respect to inputs without "
+          "touching any .grad; unused inputs raise unless allow_unused=True; create_graph=True "
+          "records the gradient computation for higher-order derivatives."),
+    Claim("GRAD-08", "GRAD", GEN + "torch.Tensor.retain_grad.html",
+          "Non-leaf tensors keep no .grad (reading it warns) unless retain_grad() was called; "
+          "retains_grad says which do."),
+    Claim("GRAD-09", "GRAD", AUTOGRAD,
+          "Gradients of views, indexing, index_select, masked_select, gather, reductions, "
+          "matrix products, clone, to(), sigmoid, softmax, log_softmax and the losses equal the "
+          "derivatives of the functions, summed over every path to a leaf."),
+    Claim("GRAD-10", "GRAD", D2L + "autograd.html",
+          "D2L: PyTorch accumulates gradients by default, so .grad must be zeroed before a new "
+          "backward; non-scalar outputs need a gradient argument (commonly ones, i.e. the "
+          "gradient of the sum).", source="d2l"),
+    # MODE
+    Claim("MODE-01", "MODE", GEN + "torch.no_grad.html",
+          "Within no_grad, every result has requires_grad=False even when its inputs require "
+          "grad; backward through such a result raises."),
+    Claim("MODE-02", "MODE", DOC + "notes/autograd.html#locally-disabling-gradient-computation",
+          "enable_grad and set_grad_enabled switch gradient recording on or off inside a block, "
+          "and work as decorators; set_grad_enabled(False) alone switches it off."),
+    Claim("MODE-03", "MODE", GEN + "torch.autograd.grad_mode.inference_mode.html",
+          "inference_mode is like no_grad, and tensors created inside are inference tensors "
+          "that cannot be saved for backward or updated in place outside it."),
+    Claim("MODE-04", "MODE", D2L + "autograd.html",
+          "D2L: detach() and torch.no_grad() cut computations out of the graph: values computed "
+          "from a detached tensor are treated as constants.", source="d2l"),
+    # SAVED
+    Claim("SAVED-01", "SAVED", AUTOGRAD + "#in-place-correctness-checks",
+          "Every tensor saved for backward remembers its version; backward raises if any was "
+          "modified in place since."),
+    Claim("SAVED-02", "SAVED", AUTOGRAD + "#in-place-operations-with-autograd",
+          "An in-place operation on a leaf that requires grad, or on a view of one, raises; "
+          "in place on other tensors rewrites their history (a view's base gets CopySlices)."),
+    Claim("SAVED-03", "SAVED", GEN + "torch.Tensor.detach.html",
+          "detach() returns a tensor sharing storage and version counter that never requires "
+          "grad, so an in-place change through it is caught by backward's version check."),
+    Claim("SAVED-04", "SAVED", AUTOGRAD,
+          ".data shares storage but not the version counter: an in-place change through it is "
+          "invisible to autograd, and backward silently uses the new values.",
+          kind=IMPLEMENTATION_DEFINED),
+    # OPTIM
+    Claim("OPTIM-01", "OPTIM", GEN + "torch.optim.Optimizer.zero_grad.html",
+          "zero_grad() sets gradients to None by default (set_to_none=True) and zeroes them in "
+          "place with set_to_none=False."),
+    Claim("OPTIM-02", "OPTIM", GEN + "torch.optim.SGD.html",
+          "SGD.step() updates each parameter with a gradient in place, p -= lr * p.grad, "
+          "without recording a graph."),
+    Claim("OPTIM-03", "OPTIM", AUTOGRAD,
+          "x.grad.zero_() and x.grad.data.zero_() both zero the values; only the first moves "
+          ".grad's version counter (and is recorded when .grad has a graph)."),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

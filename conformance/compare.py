@@ -161,7 +161,7 @@ def compare_facts(i: int, name: str, tf: Facts, rf: Facts) -> list[Mismatch]:
                     index, a, b = where
                     path = f"{name}[{', '.join(map(str, index))}]" if index else path
         else:
-            same = a == b and type(a) is type(b)
+            same = (a == b and type(a) is type(b)) or b == UNSPECIFIED
         if not same:
             out.append(Mismatch(i, path, a, b))
     return out

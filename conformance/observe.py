@@ -65,6 +65,8 @@ def _storage_key(t: Any) -> Any:
 
 
 def _version(t: Any) -> Any:
+    if getattr(t, "_version_unspecified", False) is True:  # the reference leaves it open
+        return UNSPECIFIED
     try:
         return int(t._version)
     except RuntimeError as e:  # inference tensors have no version counter
@@ -74,11 +76,22 @@ def _version(t: Any) -> Any:
 def grad_of(t: Any) -> Any:
     """``t.grad`` where torch keeps one (leaves, and non-leaves that retain it), read without
     the warning a non-leaf's ``.grad`` gives."""
-    if not (t.is_leaf or t.retains_grad):
+    try:
+        if not (t.is_leaf or t.retains_grad):
+            return None
+    except RuntimeError:  # a view whose grad_fn cannot be rebuilt (see tensor_facts)
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return t.grad
+
+
+def _attempt(read: Any) -> Any:
+    """A fact that torch may refuse to give (an error is an observation too)."""
+    try:
+        return read()
+    except RuntimeError as e:
+        return f"RuntimeError: {e}"
 
 
 def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) -> Facts:
@@ -87,7 +100,15 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
         base_name = None
     else:
         base_name = names_by_id.get(id(base), "<unnamed>")
-    grad_fn = t.grad_fn
+    try:
+        grad_fn = t.grad_fn
+    except RuntimeError as e:
+        # Reading grad_fn of a view made under no_grad (or inference mode, or by a
+        # multi-output op) after its family changed in place raises.
+        grad_fn = None
+        grad_fn_error = f"RuntimeError: {e}"
+    else:
+        grad_fn_error = None
     facts: Facts = {
         "shape": list(t.shape),
         "stride": list(t.stride()),
@@ -100,14 +121,17 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
         "_base": base_name,
         "storage_nbytes": int(t.untyped_storage().nbytes()),
         "requires_grad": bool(t.requires_grad),
-        "is_leaf": bool(t.is_leaf),
-        "grad_fn": None if grad_fn is None else type(grad_fn).__name__,
+        "is_leaf": _attempt(lambda: bool(t.is_leaf)),
+        "grad_fn": grad_fn_error or (None if grad_fn is None else type(grad_fn).__name__),
     }
     if grad_fn is not None:
         facts["grad_fn.next_functions"] = [
             [None if f is None else type(f).__name__, int(nr)]
             for f, nr in grad_fn.next_functions]
         facts["retains_grad"] = bool(t.retains_grad)
+        # The reference says when the graph's node names are left open (double backward).
+        if getattr(t, "_unspecified_graph", False) is True:
+            facts["grad_fn"] = facts["grad_fn.next_functions"] = UNSPECIFIED
     inference = getattr(t, "is_inference", None)
     if callable(inference) and inference():
         facts["is_inference"] = True

@@ -88,6 +88,13 @@ def literal(shape: Sequence[int], dtype: str, seed: int) -> str:
     return repr(nest(flat, shape)) if shape else repr(flat[0]) if n else "0"
 
 
+def _is_leaf(t: Any) -> bool:
+    try:
+        return bool(t.is_leaf)
+    except RuntimeError:  # a view whose grad_fn cannot be rebuilt
+        return False
+
+
 class Drafter:
     """A program under construction, mirrored on the reference to know live shapes."""
 
@@ -97,6 +104,7 @@ class Drafter:
         self.session = Session(reference_impl, device)
         self.steps: list[Step] = []
         self.counter = 0
+        self.block = ""  # e.g. "with torch.no_grad():" wraps the statements added meanwhile
 
     def fresh(self, prefix: str = "t") -> str:
         self.counter += 1
@@ -104,6 +112,8 @@ class Drafter:
 
     def add(self, code: str, *binds: str) -> bool:
         """Append a statement; True when it ran on the reference without error."""
+        if self.block:
+            code = self.block + "\n    " + code.replace("\n", "\n    ")
         step = Step(code, binds)
         self.steps.append(step)
         record = self.session.step(step, observe_after=self.observe)
@@ -120,6 +130,11 @@ class Drafter:
             if filters.get("kind") == "float" and not value.dtype.is_floating_point:
                 continue
             if filters.get("nonempty") and value.numel() == 0:
+                continue
+            if filters.get("requires_grad") is not None and \
+                    bool(value.requires_grad) != filters["requires_grad"]:
+                continue
+            if filters.get("leaf") and not _is_leaf(value):
                 continue
             out.append(name)
         return out

@@ -130,6 +130,14 @@ for _name in ("reshape", "flatten", "squeeze", "unsqueeze", "transpose", "swapax
               "diagonal", "as_strided", "movedim", "broadcast_to"):
     globals()[_name] = getattr(_views_module, _name)
 sigmoid = _derivatives.OPS["sigmoid"]
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.dot.html (1-D tensors only)."""
+    if input.dim() != 1 or tensor.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D "
+                           "tensors")
+    return _derivatives.matmul(input, tensor)
 softmax = _derivatives.OPS["softmax"]
 log_softmax = _derivatives.OPS["log_softmax"]
 

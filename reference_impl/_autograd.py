@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # ---- grad modes -------------------------------------------------------------------------------
 
-_state = {"grad": True, "inference": False, "suspended": 0}
+_state = {"grad": True, "inference": False, "suspended": 0, "in_backward": 0}
 
 
 def is_grad_enabled() -> bool:
@@ -194,6 +194,9 @@ class Node:
         self._retained: dict[int, Any] = {}  # output_nr -> tensor whose grad is retained
         self.metadata: dict[str, Any] = {}
         self._numpy_only = False  # formula computed outside the tensor ops (no double backward)
+        # Recorded while backward ran with create_graph=True: torch's double-backward graphs
+        # use composite nodes of their own, an implementation detail the model leaves open.
+        self._double = _state["in_backward"] > 0
 
     def name(self) -> str:
         return type(self).__name__
@@ -274,9 +277,11 @@ class SavedTensor:
         self.is_output = is_output
         self.node_name = node_name
         if self.is_tensor and getattr(t, "_inference", False):
-            raise RuntimeError("Inference tensors cannot be saved for backward. To work around "
-                               "you can make a clone to get a normal tensor and use it in "
-                               "autograd.")
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors "
+                "created in inference mode in computation tracked by autograd. To work around "
+                "this, you can make a clone to get a normal tensor and use it in autograd, or "
+                "use `torch.no_grad()` instead of `torch.inference_mode()`.")
 
     def unpack(self, node: Node) -> Any:
         if node._freed:
@@ -287,6 +292,11 @@ class SavedTensor:
         return t
 
 
+def short_name(name: str) -> str:
+    """How torch's messages name a node: "AddBackward0" is "Add", "PowBackward1" is "Pow1"."""
+    return re.sub(r"Backward0$", "", re.sub(r"Backward(?=[1-9]\d*$)", "", name))
+
+
 def _modified_message(t: Tensor, saved: SavedTensor, node: Node) -> str:
     from ._views import _legacy_type
     shape = "[" + ", ".join(str(s) for s in t._shape) + "]"
@@ -294,7 +304,7 @@ def _modified_message(t: Tensor, saved: SavedTensor, node: Node) -> str:
         type(t.grad_fn).__name__ if t.grad_fn is not None else None)
     which = ""
     if fn_name is not None:
-        short = re.sub(r"Backward\d*$", "", fn_name)
+        short = short_name(fn_name)
         which = f", which is output {t._output_nr} of {short},"
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [{_legacy_type(t)} {shape}]{which} is at version "
@@ -337,17 +347,31 @@ def clone_obey_contract(grad: Tensor, var: Tensor) -> Tensor:
 
 
 _held: list[set[int]] = [set()]
+_pending: list[dict[int, list[Any]]] = [{}]
 
 
-def _is_held(t: Tensor) -> bool:
-    """Whether a user-visible reference holds ``t`` during backward (the gradient arguments):
-    torch then copies it instead of stealing it into ``.grad``."""
-    return id(t) in _held[-1]
+def _is_held(t: Tensor, own: int = 0) -> bool:
+    """Whether another reference holds ``t`` during backward, as torch's use count sees it: the
+    gradient arguments, and a gradient object a node passed on to another input still
+    waiting to run. torch then copies it instead of stealing it into ``.grad``."""
+    if id(t) in _held[-1]:
+        return True
+    return sum(1 for buf in _pending[-1].values() for x in buf if x is t) > own
+
+
+def _check_result(result: Tensor, var: Tensor) -> None:
+    """CHECK_RESULT: torch warns once per process when the accumulated grad breaks the layout
+    contract (TORCH_WARN_ONCE), which a model of one program cannot know."""
+    if not obeys_layout_contract(result, var):
+        raise NotModelled("accumulating a grad that breaks the layout contract (its warning "
+                          "fires once per process)")
 
 
 def accumulate(var: Tensor, new: Tensor) -> None:
     """AccumulateGrad::accumulateGrad (torch/csrc/autograd/functions/accumulate_grad.h)."""
     from ._ops import add
+    if var._grad is not None:
+        _check_result(var._grad, var)
     if var._grad is None:
         if not is_grad_enabled() and not _is_held(new) and obeys_layout_contract(new, var):
             var._grad = new.detach()  # stolen: no deep copy
@@ -366,7 +390,8 @@ def _buffer_add(old: Tensor | None, new: Tensor) -> Tensor:
     from ._ops import add
     if old is None:
         return new
-    if not is_grad_enabled() and not _is_held(old) and not old._view and \
+    if not is_grad_enabled() and old is not new and not _is_held(old, own=1) and \
+            not old._view and \
             old.__dict__.get("_shares_storage") is None and \
             L.is_non_overlapping_and_dense(old._shape, old._strides) and \
             old._shape == new._shape:
@@ -405,6 +430,8 @@ def _validate(grad: Tensor, fn: Node, nr: int, producer: Node | None, index: int
 def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     """at::sum_to: sum the leading dims and the dims ``shape`` has as 1."""
     from ._ops import sum as tsum
+    if not shape:
+        return tsum(grad)  # a full reduction, not a view of a keepdim sum
     lead = len(grad._shape) - len(shape)
     dims = list(range(lead)) + [i for i in range(lead, len(grad._shape))
                                 if shape[i - lead] == 1 and grad._shape[i] != 1]
@@ -431,18 +458,23 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor | None], keep_g
     if inputs is not None:
         captures = []
         for t in inputs:
-            e = gradient_edge(t)
-            if e[0] is None:
+            if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
-            captures.append(e)
+            e = gradient_edge(t)
+            # A view made under no_grad requires grad yet has no edge: nothing reaches it.
+            captures.append(e if e[0] is not None else (Node((), None), 0))
     held = {id(g) for g in grads if g is not None}
     _held.append(held)
+    _pending.append({})
+    _state["in_backward"] += 1
     try:
         with grad_mode(create_graph):
             return _execute(root_edges, grads, keep_graph, create_graph, captures,
                             accumulate_grad, allow_unused)
     finally:
         _held.pop()
+        _pending.pop()
+        _state["in_backward"] -= 1
 
 
 def _execute(root_edges: list[Edge], grads: Sequence[Tensor | None], keep_graph: bool,
@@ -491,7 +523,7 @@ def _execute(root_edges: list[Edge], grads: Sequence[Tensor | None], keep_graph:
         for nf, _ in fn.next_functions:
             if nf is not None and reached.get(id(nf)):
                 deps[id(nf)] = deps.get(id(nf), 0) + 1
-    buffers: dict[int, list[Tensor | None]] = {}
+    buffers: dict[int, list[Any]] = _pending[-1]
     captured: list[Tensor | None] = [None] * len(captures or [])
 
     def deliver(fn: Node, nr: int, g: Tensor, producer: Node | None, index: int) -> None:
@@ -672,8 +704,13 @@ def record_view(src: Tensor, out: Tensor) -> None:
     off while its base required grad (such views may not be modified in place later)."""
     out._attr_version = out._vc.value
     root = src._base_t if src._base_t is not None else src
-    out._creation = "no_grad" if not _state["grad"] and root.requires_grad else (
-        "inference" if _state["inference"] else "default")
+    if src._view and src._creation != "default":
+        # A view of such a view inherits how its base view was made.
+        out._creation = src._creation
+        out.__dict__["_inherited"] = True
+        return
+    out._creation = "inference" if _state["inference"] else (
+        "no_grad" if not _state["grad"] and root.requires_grad else "default")
 
 
 def check_no_graph(name: str, *inputs: Any) -> None:

@@ -45,6 +45,10 @@ def _size_args(size: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 def _finish(t: Tensor, requires_grad: bool) -> Tensor:
+    if requires_grad and t._inference:
+        # Note: such tensors exist in torch, but what ops do with them afterwards is not
+        # documented (they fail with unrelated messages).
+        raise NotModelled("requires_grad=True on a tensor created in inference mode")
     if requires_grad:
         if not (t._dtype.is_floating_point or t._dtype.is_complex):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "

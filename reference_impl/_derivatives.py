@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import _autograd as A
+from ._autograd import short_name
 from . import _dtypes as D
 from . import _indexing as I
 from . import _layout as L
@@ -40,6 +42,12 @@ NO_GRAD_VIEW = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
     "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
     "code by moving both the view and the inplace either both inside the no_grad block (if you "
+    "don't want the inplace to be tracked) or both outside (if you want the inplace to be "
+    "tracked).")
+INFERENCE_VIEW = (
+    "A view was created in inference mode and is being modified inplace in normal mode. Given "
+    "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code "
+    "by moving both the view and the inplace either both inside the inference_mode block (if you "
     "don't want the inplace to be tracked) or both outside (if you want the inplace to be "
     "tracked).")
 INFERENCE_INPLACE = (
@@ -69,20 +77,34 @@ def S(t: Any, output: bool = False) -> A.SavedTensor:  # noqa: N802 - "save"
 def check_inplace(self: Tensor, others_require: bool) -> None:
     """The errors torch raises before an in-place op that autograd must record."""
     base = self._base_t if self._view else None
+    if base is not None and self.__dict__.get("_inherited") and (
+            self._creation == "inference" or (self._creation == "no_grad"
+                                              and base.requires_grad)):
+        mode, how = (("inference", "in normal mode") if self._creation == "inference" else
+                     ("no_grad", "with grad mode enabled"))
+        fn = self._grad_fn
+        short = short_name(type(fn).__name__) if fn else "a function"
+        raise RuntimeError(
+            f"Output {self._output_nr} of {short} is a view of a view which was created in "
+            f"{mode} mode and is being modified inplace {how}. "
+            + NO_GRAD_VIEW[NO_GRAD_VIEW.index("Given"):].replace(
+                "no_grad block", f"{'inference_mode' if mode == 'inference' else mode} block"))
     if base is not None and self._creation == "no_grad" and base.requires_grad:
         raise RuntimeError(NO_GRAD_VIEW)
+    if base is not None and self._creation == "inference":
+        raise RuntimeError(INFERENCE_VIEW)
     if base is not None and self._creation == "multi" and (others_require or self.requires_grad):
-        fn = self.grad_fn
+        fn = self._grad_fn
+        short = short_name(type(fn).__name__) if fn else "a function"
         raise RuntimeError(
-            f"Output {self._output_nr} of {type(fn).__name__ if fn else 'a function'} is a view "
+            f"Output {self._output_nr} of {short} is a view "
             "and is being modified inplace. This view is the output of a function that returns "
             "multiple views. Such functions do not allow the output views to be modified "
             "inplace. You should replace the inplace operation by an out-of-place one.")
+    if base is not None and self.requires_grad and base.grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF)
     if self._requires_grad and self.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE)
-    if base is not None and base._requires_grad and base.grad_fn is None and \
-            self._creation == "default":
-        raise RuntimeError(VIEW_OF_LEAF)
 
 
 def check_inference_inplace(self: Tensor) -> None:
@@ -90,11 +112,15 @@ def check_inference_inplace(self: Tensor) -> None:
         raise RuntimeError(INFERENCE_INPLACE)
 
 
-def _node(plan: Plan, first_edge: A.Edge | None = None) -> A.Node:
+def _node(plan: Plan, first_edge: A.Edge | None = None,
+          self_args: tuple[Any, ...] = ()) -> A.Node:
+    """The node of ``plan``; for an in-place op, every input that is self (``self_args``: the
+    pre-op clone and self itself) leads to self's history before the op."""
     name, inputs, saved, backward = plan
     node = A.make_node(name, inputs, backward, saved)
     if first_edge is not None:
-        node.next_functions = (first_edge,) + node.next_functions[1:]
+        node.next_functions = tuple(first_edge if any(x is a for a in self_args) else e
+                                    for x, e in zip(inputs, node.next_functions))
     return node
 
 
@@ -167,8 +193,18 @@ def differentiable(fn: Callable[..., Any], formula: Formula, *, inplace_self: bo
     @functools.wraps(fn)
     def op(*args: Any, **kwargs: Any) -> Any:
         target = args[0] if inplace_self else kwargs.get("_inplace")
-        if target is not None:
-            check_inference_inplace(target)
+        if target is not None and target._inference and not A.is_inference_mode_enabled():
+            # torch refuses when it bumps the version, after the kernel wrote.
+            with A.suspended():
+                fn(*args, **kwargs)
+            raise RuntimeError(INFERENCE_INPLACE)
+        if not A.is_inference_mode_enabled() and any(
+                isinstance(a, Tensor) and a._inference for a in args):
+            return _mark_version_unspecified(_op(*args, **kwargs))
+        return _op(*args, **kwargs)
+
+    def _op(*args: Any, **kwargs: Any) -> Any:
+        target = args[0] if inplace_self else kwargs.get("_inplace")
         if not A.recording():
             return fn(*args, **kwargs)
         out = kwargs.get("out")
@@ -186,17 +222,23 @@ def differentiable(fn: Callable[..., Any], formula: Formula, *, inplace_self: bo
                 return fn(*args, **kwargs)
             check_inplace(target, req)
             first = A.gradient_edge(target)
+            before = target._vc.value
             with A.suspended():
                 orig = O.clone(target)
                 result = fn(*args, **kwargs)
-            # The formula sees self's value before the op, and whether self needed a gradient.
+            # The formula sees self's value before the op, and whether self needed a gradient;
+            # self passed again as another operand is saved as itself, at its version before
+            # the op (so backward finds it modified, as torch does for x.mul_(x)).
             orig._requires_grad = target.requires_grad
-            new_args = tuple(orig if a is target else a for a in args)
+            new_args = (orig,) + tuple(args[1:]) if args and args[0] is target else args
             kw = {k: v for k, v in kwargs.items() if k != "_inplace"}
             plan = formula(result, *new_args, **kw)
             if plan is None:
                 raise NotModelled(f"autograd through in-place {opname}")
-            rebase(target, _node(plan, first))
+            for saved in plan[2]:
+                if saved.tensor is target and not saved.is_output:
+                    saved.version = before
+            rebase(target, _node(plan, first, (orig, target)))
             return result
         if not req:
             return fn(*args, **kwargs)
@@ -211,6 +253,16 @@ def differentiable(fn: Callable[..., Any], formula: Formula, *, inplace_self: bo
         attach(outputs, _node(plan))
         return result
     return op
+
+
+def _mark_version_unspecified(result: Any) -> Any:
+    """Results computed from inference tensors outside inference mode: torch's version counter
+    of them depends on its dispatch path (observed at 1 for clone and nonzero), which no
+    document states."""
+    for r in (result if isinstance(result, tuple) else (result,)):
+        if isinstance(r, Tensor) and not r._inference:
+            r.__dict__["_version_unspecified"] = True
+    return result
 
 
 # ---- NumPy helpers for the scatter-style formulas ----------------------------------------------
@@ -242,6 +294,10 @@ def _as_strided_backward(g: Tensor, bgeom: Any, vgeom: Any) -> Tensor:
     bshape, bstrides, boff = bgeom
     if L.has_internal_overlap(bshape, bstrides) is not False and math.prod(bshape) > 1:
         raise NotModelled("as_strided backward onto an overlapping base")
+    if math.prod(bshape) == 0:
+        # Note: torch's buffer and the stealing of the result differ for empty bases in ways
+        # its docs do not cover.
+        raise NotModelled("as_strided backward onto an empty base")
     vals = _vals(g)
     if vals is None:
         return _new(bshape, g, None, bstrides)
@@ -250,7 +306,10 @@ def _as_strided_backward(g: Tensor, bgeom: Any, vgeom: Any) -> Tensor:
     size = int(max(bo.max(initial=0), vo.max(initial=0))) + 1
     buf = np.zeros(size, dtype=vals.dtype)
     np.add.at(buf, vo.reshape(-1), vals.reshape(-1))
-    return _new(bshape, g, buf[bo], bstrides, bumps=1)
+    # as_strided_backward returns the base's geometry as a view of a flat zero buffer.
+    flat = _new((size,), g, buf, bumps=1)
+    from ._tensor import view_of
+    return view_of(flat, bshape, bstrides, boff - rel, track=True)
 
 
 def _embed_slice(g: Tensor, bgeom: Any, vgeom: Any, read: bool) -> Tensor:
@@ -353,7 +412,8 @@ def f_div(result: Any, a: Any, b: Any, *, rounding_mode: Any = None, **_: Any) -
         def zbw(g: list[Any]) -> list[Any]:
             z = O.mul(g[0], 0)
             return [z if _req(a) else None, z if _req(b) else None]
-        return ("DivBackward2" if _scalar(b) else "DivBackward1"), [a, b], [], zbw
+        # Python scalars arrive wrapped as tensors: always div.Tensor_mode.
+        return "DivBackward2", [a, b], [], zbw
     if _scalar(a):
         raise NotModelled("scalar / tensor outside the operator")
     so = S(b)
@@ -373,9 +433,9 @@ def rdiv(x: Tensor, scalar: Any) -> Tensor:
     """``scalar / x``: torch computes ``x.reciprocal() * scalar`` (two nodes)."""
     if not A.needs_graph(x) or not (_differentiable_dtype(x) or x._dtype.kind in "biu"):
         with A.suspended():
-            return O.mul(O.div(1, x), scalar)
+            return O.mul(O.reciprocal(x), scalar)
     with A.suspended():
-        r = O.div(1, x)
+        r = O.reciprocal(x)
         res = O.mul(r, scalar)
     sr = S(r, output=True)
 
@@ -461,9 +521,18 @@ def f_sqrt(result: Any, a: Any, **_: Any) -> Plan:
     return "SqrtBackward0", [a], [sr], lambda g: [O.div(g[0], O.mul(sr.tensor, 2))]
 
 
-def _sign(t: Tensor) -> Tensor:
+def _sign_values(t: Tensor) -> Tensor:
     vals = _vals(t)
     return _new(t._shape, t, None if vals is None else np.sign(vals))
+
+
+def _sign(t: Tensor) -> Tensor:
+    """``sgn``: differentiable with a zero gradient (SgnBackward0), so a double-backward result
+    through abs still requires grad, as torch's does."""
+    res = _sign_values(t)
+    if A.needs_graph(t):
+        return _record(res, "SgnBackward0", [t], [], lambda g: [O.mul(g[0], 0)])
+    return res
 
 
 def f_abs(result: Any, a: Any, **_: Any) -> Plan:
@@ -508,9 +577,10 @@ def f_where(result: Any, cond: Tensor, a: Any, b: Any, **_: Any) -> Plan:
 def f_fill(result: Any, self: Tensor, value: Any, **_: Any) -> Plan:
     def bw(g: list[Any]) -> list[Any]:
         return [O.mul(g[0], 0), None] if isinstance(value, Tensor) else [O.mul(g[0], 0)]
+    # fill_.Scalar and fill_.Tensor have entries of their own (after fill.Scalar/.Tensor).
     if isinstance(value, Tensor):
-        return "FillBackward1", [self, value], [], lambda g: [O.mul(g[0], 0), O.sum(g[0])]
-    return "FillBackward0", [self], [], bw
+        return "FillBackward3", [self, value], [], lambda g: [O.mul(g[0], 0), O.sum(g[0])]
+    return "FillBackward2", [self], [], bw
 
 
 def f_zero(result: Any, self: Tensor, **_: Any) -> Plan:
@@ -698,8 +768,8 @@ def _multi_view(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
                         np.add.at(buf.reshape(-1), pos.reshape(-1), v.reshape(-1))
             return [_scatter_into(sizes, g[0], place)]
         nm = name
-        if fn is V.split and isinstance(args[0] if args else kwargs.get("split_size_or_sections"),
-                                        (list, tuple)):
+        if name == "SplitBackward0" and isinstance(
+                args[0] if args else kwargs.get("split_size_or_sections"), (list, tuple)):
             nm = "SplitWithSizesBackward0"
         return _numpy_node((nm, [a], [], bw))
     return differentiable(fn, formula)
@@ -714,7 +784,9 @@ def _reshape(self: Tensor, *shape: Any) -> Tensor:
     if res._storage is self._storage:
         if res is self:
             return res
-        return _record(res, "ViewBackward0", [self], [], lambda g: [V.reshape(g[0], sizes)])
+        # ATen reshape: view() for contiguous inputs, _reshape_alias for other viewable ones.
+        name = "ViewBackward0" if self.is_contiguous() else "ReshapeAliasBackward0"
+        return _record(res, name, [self], [], lambda g: [V.reshape(g[0], sizes)])
     # A copy: clone, then _unsafe_view.
     clone_node = _node(("CloneBackward0", [self], [], lambda g: [g[0]]))
     clone_node._meta = [_meta(self)]
@@ -747,10 +819,13 @@ def f_index_select(result: Any, src: Tensor, dim: int, index: Tensor, **_: Any) 
 
 def f_masked_select(result: Any, src: Tensor, mask: Tensor, **_: Any) -> Plan:
     shape = L.broadcast_shapes(src._shape, mask._shape)
+    # masked_select_backward: zeros_like(input.expand(shape), preserve_format).
+    exp_strides = L.expand_strides(src._shape, src._strides, shape)
     plan = _gathering("MaskedSelectBackward0", src, [S(src), S(mask)],
                       lambda idx: I.masked_select.__wrapped__(  # type: ignore[attr-defined]
                           V.expand(idx, shape) if idx._shape != shape else idx, mask),
-                      grad_shape=shape, src_positions_shape=shape)
+                      grad_shape=shape,
+                      strides=L.preserve_format_strides(shape, exp_strides))
     return plan
 
 
@@ -761,21 +836,23 @@ def f_gather(result: Any, src: Tensor, dim: int, index: Tensor, **_: Any) -> Pla
 
 def _gathering(name: str, src: Tensor, saved: list[A.SavedTensor],
                pick: Callable[[Tensor], Tensor], grad_shape: tuple[int, ...] | None = None,
-               src_positions_shape: tuple[int, ...] | None = None) -> Plan:
-    """Ops that read elements of ``src`` by position: the gradient scatters back, summing."""
-    sizes = grad_shape or src._shape
+               strides: Sequence[int] | None = None) -> Plan:
+    """Ops that read elements of ``src`` by position: the gradient scatters back (summing)
+    into zeros, which torch's formula then writes in place once."""
+    sizes = src._shape if grad_shape is None else grad_shape
     from ._creation import arange
     with A.suspended(), A.grad_mode(False):
         n = math.prod(sizes)
         idx = V.reshape(arange(n), sizes) if sizes else V.reshape(arange(1), ())
-        if src_positions_shape is not None and src._shape != sizes:
-            # positions in the broadcast shape
-            pass
         pos = pick(idx)._values().astype(np.int64)
 
     def bw(g: list[Any]) -> list[Any]:
-        return [_scatter_into(sizes, g[0], lambda buf, v: np.add.at(
-            buf.reshape(-1), pos.reshape(-1), v.reshape(-1)), bumps=1)]
+        res = _scatter_into(sizes, g[0], lambda buf, v: np.add.at(
+            buf.reshape(-1), pos.reshape(-1), v.reshape(-1)), bumps=1)
+        if strides is not None and tuple(strides) != res._strides:
+            moved = _new(sizes, res, _vals(res), strides, bumps=1)
+            return [moved]
+        return [res]
     return _numpy_node((name, [src], saved, bw))
 
 
@@ -860,6 +937,11 @@ def f_sigmoid(result: Any, a: Tensor, **_: Any) -> Plan:
 
 
 def _softmax_values(a: Any, dim: int, log: bool) -> Any:
+    with np.errstate(all="ignore"):
+        return _softmax_wide(a, dim, log)
+
+
+def _softmax_wide(a: Any, dim: int, log: bool) -> Any:
     wide = a.astype(np.float64)
     m = np.max(wide, axis=dim, keepdims=True) if wide.size else wide
     e = np.exp(wide - m)
@@ -951,6 +1033,19 @@ OPS = _install()
 mm = OPS["mm"]
 
 
+def _unsqueeze_to(g: Tensor, sizes: tuple[int, ...], dim: Any) -> Tensor:
+    """unsqueeze_to: the gradient itself when nothing was squeezed, else unsqueezed back."""
+    if dim is None:
+        dims = [d for d, s in enumerate(sizes) if s == 1]
+    else:
+        raw = dim if isinstance(dim, (list, tuple)) else [dim]
+        dims = sorted(V.wrap_dim(d, len(sizes)) for d in raw) if sizes else []
+        dims = [d for d in dims if sizes[d] == 1]
+    for d in dims:
+        g = V.unsqueeze(g, d)
+    return g
+
+
 def _views() -> None:
     def inv(perm: Sequence[int]) -> list[int]:
         out = [0] * len(perm)
@@ -968,7 +1063,7 @@ def _views() -> None:
         "squeeze": view_wrapper(
             V.squeeze, lambda a, dim=None: "SqueezeBackward0" if dim is None else (
                 "SqueezeBackward2" if isinstance(dim, (list, tuple)) else "SqueezeBackward1"),
-            lambda a, dim=None: lambda g: V.reshape(g, a._shape)),
+            lambda a, dim=None: lambda g: _unsqueeze_to(g, a._shape, dim)),
         "unsqueeze": view_wrapper(V.unsqueeze, lambda a, d: "UnsqueezeBackward0",
                                   lambda a, d: lambda g: V.squeeze(
                                       g, V.wrap_dim(d, a.dim() + 1))),
@@ -1029,3 +1124,21 @@ def _attach_methods() -> None:
 
 
 _attach_methods()
+
+
+def floor_divide(a: Any, b: Any) -> Tensor:
+    """``a // b`` (floor_divide) has no derivative: torch records a ``NotImplemented`` node
+    that raises when backward reaches it."""
+    if not A.needs_graph(a, b):
+        with A.suspended():
+            return O.div(a, b, rounding_mode="floor")
+    with A.suspended():
+        res = O.div(a, b, rounding_mode="floor")
+    if not _differentiable_dtype(res):
+        return res
+
+    def bw(g: list[Any]) -> list[Any]:
+        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+    inputs = [x for x in (a, b) if isinstance(x, Tensor)]
+    return _record(res, "NotImplemented", inputs, [], bw)
+

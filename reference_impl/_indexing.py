@@ -105,10 +105,12 @@ def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
             step = 1 if x.step is None else int(x.step)
             start = None if x.start is None else int(x.start)
             stop = None if x.stop is None else int(x.stop)
-            lo, hi, _ = slice(start, stop, 1).indices(result._shape[dim]) if step > 0 else (
-                -1, -1, 1)
-            # Note: ATen's applySlice returns self for a slice that covers the whole dim.
-            if not (step == 1 and lo == 0 and hi >= result._shape[dim]):
+            # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as
+            # written, negative starts not wrapped) to at least the end with step 1; a single
+            # slice index always slices.
+            whole = isinstance(index, tuple) and step == 1 and start in (None, 0) and (
+                stop is None or stop >= result._shape[dim])
+            if not whole:
                 result = slice_dim(result, dim, start, stop, step)
             dim += 1
         elif isinstance(x, (list, tuple, Tensor, np.ndarray)):
@@ -371,6 +373,14 @@ def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> 
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None) -> Any:
+    from ._autograd import is_inference_mode_enabled
+    if input._inference and not is_inference_mode_enabled():
+        from ._derivatives import _mark_version_unspecified
+        return _mark_version_unspecified(_nonzero(input, as_tuple=as_tuple, out=out))
+    return _nonzero(input, as_tuple=as_tuple, out=out)
+
+
+def _nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None) -> Any:
     """https://docs.pytorch.org/docs/stable/generated/torch.nonzero.html
     Indices in lexicographic (row-major) order, as a (z, n) int64 tensor or, with
     as_tuple=True, n 1-D tensors; a 0-d input is treated as a one-element 1-D tensor there."""

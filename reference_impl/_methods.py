@@ -73,7 +73,8 @@ Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)
 
 
 def _div_floor(a: Any, b: Any) -> Any:
-    return _ops.div(a, b, rounding_mode="floor")
+    from ._derivatives import floor_divide
+    return floor_divide(a, b)
 
 
 OPERATORS: dict[str, Callable[..., Any]] = {

@@ -459,6 +459,7 @@ def _correctly_rounded(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 exp = _unary_float("exp", _correctly_rounded(np.exp))
+reciprocal = _unary_float("reciprocal", lambda a: np.divide(1, a, dtype=a.dtype))
 log = _unary_float("log", _correctly_rounded(np.log))
 sqrt = _unary_float("sqrt", _correctly_rounded(np.sqrt))
 

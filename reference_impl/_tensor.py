@@ -326,7 +326,7 @@ class Tensor:
     @property
     def _version(self) -> int:
         if self._inference:
-            raise RuntimeError("Inference tensors do not track the version counter.")
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc.value
 
     def is_inference(self) -> bool:
@@ -492,8 +492,11 @@ def view_of(src: Tensor, shape: Sequence[int], strides: Sequence[int], offset: i
     """A new Tensor on ``src``'s storage. Views share the version counter; ``_base`` is the
     root base (https://docs.pytorch.org/docs/stable/tensor_view.html)."""
     root = src._base_t if src._base_t is not None else src
+    # Note: inference tensors carry no autograd metadata, so their views are not views.
+    track = track and not src._inference
     t = Tensor._new(src._storage, offset, shape, strides, src._dtype, vc=src._vc,
                     base=root if track else None, is_view=track)
+    t._inference = src._inference
     from ._autograd import record_view
     record_view(src, t)
     return t
@@ -501,13 +504,17 @@ def view_of(src: Tensor, shape: Sequence[int], strides: Sequence[int], offset: i
 
 def _requires_grad_get(self: Tensor) -> bool:
     """A view whose base requires grad requires grad too, even one made under no_grad."""
-    if self._requires_grad or self.grad_fn is not None:
+    if self._requires_grad or self._grad_fn is not None:
         return True
     base = self._base_t
     return base is not None and self._view and base.requires_grad
 
 
 def _requires_grad_set(self: Tensor, flag: bool) -> None:
+    if flag and not (self._dtype.is_floating_point or self._dtype.is_complex):
+        # Note: the setter words it differently from requires_grad_().
+        raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                           "gradients")
     requires_grad_(self, flag)
 
 
@@ -534,11 +541,40 @@ def _grad_fn_get(self: Tensor) -> Any:
     """A differentiable view whose family was modified in place since its grad_fn was made
     gets a fresh one (an AsStridedBackward0 onto its base), as torch regenerates it."""
     base = self._base_t
-    if base is not None and self._view and self._attr_version != self._vc.value and \
-            self._creation == "default" and base.requires_grad:
+    if base is None or not self._view:
+        return self._grad_fn
+    if self._grad_fn is None and not base.requires_grad:
+        return None
+    if self._attr_version != self._vc.value:
+        if self._creation != "default":
+            raise RuntimeError(_indirect_rebase_message(self))
         from ._derivatives import regenerate_view_grad_fn
         regenerate_view_grad_fn(self)
     return self._grad_fn
+
+
+_CLARIFY = ("Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+            "clarify your code by moving both the view and the inplace either both inside the "
+            "{block} block (if you don't want the inplace to be tracked) or both outside (if you "
+            "want the inplace to be tracked).")
+
+
+def _indirect_rebase_message(t: Tensor) -> str:
+    """torch's handle_view_on_rebase for a view whose family was modified in place."""
+    if t._creation == "no_grad":
+        return ("A view was created in no_grad mode and its base or another view of its base "
+                "has been modified inplace with grad mode enabled. "
+                + _CLARIFY.format(block="no_grad"))
+    if t._creation == "inference":
+        return ("A view was created in inference mode and its base or another view of its base "
+                "has been modified inplace in normal mode. "
+                + _CLARIFY.format(block="inference_mode"))
+    from ._autograd import short_name
+    name = short_name(type(t._grad_fn).__name__)
+    return (f"Output {t._output_nr} of {name} is a view and its base or another view of its "
+            "base has been modified inplace. This view is the output of a function that returns "
+            "multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
 
 
 NON_LEAF_GRAD = (
@@ -561,13 +597,29 @@ def _grad_set(self: Tensor, value: Tensor | None) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
                             f"type {type(value).__name__}")
+        from ._ops import LEGACY_NAMES
+        from ._views import _fmt
         if value._dtype is not self._dtype:
-            raise RuntimeError("assigned grad has data of a different type")
-        if value.device != self.device:
-            raise RuntimeError("assigned grad has data located on a different device")
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{_c_name(value._dtype)}' to a "
+                f"tensor with grad_dtype '{LEGACY_NAMES[self._dtype.name]}'. The gradient must "
+                "match the tensor's grad_dtype (defaults to the tensor's dtype).")
+        if value.device.type != self.device.type:
+            raise RuntimeError(
+                f"attempting to assign a gradient with device type '{value.device.type}' to a "
+                f"tensor with device type '{self.device.type}'. Please ensure that the gradient "
+                "and the tensor are on the same device")
         if value._shape != self._shape:
-            raise RuntimeError("assigned grad has data of a different size")
+            raise RuntimeError(
+                f"attempting to assign a gradient of size '{_fmt(value._shape)}' to a tensor of "
+                f"size '{_fmt(self._shape)}'. Please ensure that the gradient and the tensor "
+                "are the same size")
     self._grad = value
+
+
+def _c_name(dt: Any) -> str:
+    from ._ops import C_NAMES
+    return {"float32": "float", "float64": "double"}.get(dt.name, C_NAMES[dt.name])
 
 
 def detach(self: Tensor) -> Tensor:
@@ -625,6 +677,8 @@ Tensor.is_leaf = property(lambda self: self.grad_fn is None)  # type: ignore[ass
 Tensor.grad = property(_grad_get, _grad_set)  # type: ignore[assignment]
 Tensor.retains_grad = property(lambda self: self._retains_grad)  # type: ignore[assignment]
 Tensor.data = property(_data_get)  # type: ignore[assignment]
+Tensor._unspecified_graph = property(  # type: ignore[attr-defined]
+    lambda self: self._grad_fn is not None and self._grad_fn._double)
 Tensor.detach = detach
 Tensor.detach_ = detach_
 Tensor.retain_grad = retain_grad

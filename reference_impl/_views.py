@@ -300,7 +300,7 @@ def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     step = -(-size // chunks)
     if step == 0:
         # Note: ATen returns `chunks` empty slices when the dim is empty.
-        return tuple(slice_dim(self, d, 0, 0, 1) for _ in range(chunks))
+        return split(self, [0] * chunks, d)
     return split(self, step, d)
 
 

@@ -3,6 +3,9 @@ __setitem__ and fresh ops interleave, and every live tensor is compared after ev
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import pytest
 from hypothesis import reject, settings
 from hypothesis import strategies as st
@@ -11,11 +14,17 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from conformance.check import MISMATCH, CaseResult, sync_values
 from conformance.compare import compare_steps
 from conformance.runner import NOT_MODELLED, Session
+from conformance.grad_strategies import GRAD_FAMILIES, GRAD_MIX, grad_source
 from conformance.strategies import FAMILIES, Drafter, source
 
 
-def machine(device: str) -> type[RuleBasedStateMachine]:
+def machine(device: str, families: dict[str, Any] | None = None,
+            mix: Sequence[str] | None = None,
+            first: Callable[[Drafter], Any] = source) -> type[RuleBasedStateMachine]:
+    """A lock-step machine over ``families`` (drawn with the weights of ``mix``)."""
     import torch
+    families = FAMILIES if families is None else families
+    mix = sorted(families) if mix is None else list(mix)
 
     class MemorySemantics(RuleBasedStateMachine):
         """torch and the reference advance in lock step; a difference fails with the program so
@@ -29,14 +38,14 @@ def machine(device: str) -> type[RuleBasedStateMachine]:
         @initialize(data=st.data())
         def start(self, data: st.DataObject) -> None:
             self.drafter = Drafter(data.draw, device=device, observe=True)
-            source(self.drafter)
+            first(self.drafter)
             self._advance()
 
-        @rule(data=st.data(), family=st.sampled_from(sorted(FAMILIES)))
+        @rule(data=st.data(), family=st.sampled_from(mix))
         def act(self, data: st.DataObject, family: str) -> None:
             assert self.drafter is not None
             self.drafter.draw = data.draw
-            FAMILIES[family](self.drafter)
+            families[family](self.drafter)
             self._advance()
 
         def _advance(self) -> None:
@@ -64,5 +73,18 @@ def test_memory_semantics_state_machine(device: str) -> None:
     current = settings()
     run_state_machine_as_test(
         machine(device),
+        settings=settings(current, stateful_step_count=20,
+                          max_examples=current.max_examples * 2))
+
+
+@pytest.mark.claim("GRAD-02", "GRAD-03", "GRAD-05", "GRAD-06", "GRAD-08", "GRAD-09", "MODE-01",
+                   "SAVED-01", "SAVED-02", "SAVED-03", "SAVED-04", "OPTIM-01")
+def test_autograd_state_machine(device: str) -> None:
+    """Tensors that require grad, tracked ops, backward in every form, grad clearing, .data and
+    detach() writes and grad-mode blocks interleave; grads, layouts, grad_fn graphs, leaf flags,
+    errors and warnings are compared after every step."""
+    current = settings()
+    run_state_machine_as_test(
+        machine(device, GRAD_FAMILIES, GRAD_MIX, grad_source),
         settings=settings(current, stateful_step_count=20,
                           max_examples=current.max_examples * 2))

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import _autograd as A
+from .. import _layout as L
 from .. import _derivatives as Dv
 from .. import _ops as O
 from .._errors import NotModelled
@@ -60,7 +61,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
                          f"({input.shape!r})")
     if weight is not None or pos_weight is not None:
         raise NotModelled("binary_cross_entropy_with_logits with weight or pos_weight")
-    with A.suspended():
+    with A.suspended(), np.errstate(all="ignore"):
         x, y = input._values().astype(np.float64), target._values().astype(np.float64)
         log_sig = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         values = (1 - y) * x - log_sig
@@ -69,7 +70,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
             values = np.asarray(values.mean() if n else np.nan)
         elif reduction == "sum":
             values = np.asarray(values.sum())
-        res = Tensor._empty(values.shape, input._dtype, input.device)
+        # reduction="none": the result is built in place on (1 - target), so it has the
+        # layout TensorIterator gives that expression.
+        strides = None if values.shape != target._shape else L.iterator_output_strides(
+            target._shape, [((), ()), (target._shape, target._strides)])
+        res = Tensor._empty(values.shape, input._dtype, input.device, strides)
         if input._storage.has_data():
             res._write(values)
     if not A.needs_graph(input, target):
@@ -80,6 +85,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         grad = g[0] if reduction == "none" else O.div(g[0], n) if reduction == "mean" else g[0]
         gi = O.mul(O.sub(sig, st.tensor), grad) if Dv._req(input) else None
         gt = O.mul(O.neg(si.tensor), grad) if Dv._req(target) else None
+        # torch's kernel builds both with in-place steps: their versions when stolen.
+        for t, bumps in ((gi, 3 if reduction == "mean" else 2),
+                         (gt, 1 if reduction == "mean" else 0)):
+            for _ in range(bumps if t is not None else 0):
+                t._vc.bump()
         return [gi, gt]
     si, st = Dv.S(input), Dv.S(target)
     return Dv._record(res, "BinaryCrossEntropyWithLogitsBackward0", [input, target], [si, st],
@@ -98,6 +108,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
         raise NotModelled("nll_loss beyond (N, C) inputs with class indices")
     if weight is not None:
         raise NotModelled("nll_loss with class weights")
+    if not input._storage.has_data():
+        raise NotModelled("nll_loss on a tensor without data")
     x = input._values().astype(np.float64)
     t = target._values().astype(np.int64)
     rows = x.reshape(1, -1) if input.dim() == 1 else x
