@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
+from .program import Program
 from .strategies import (
     FAMILIES,
     Drafter,
@@ -26,7 +27,12 @@ from .strategies import (
 GRAD_DTYPES = ("float32", "float64")
 
 
-def grad_source(d: Drafter) -> str:
+def grad_source(d: Drafter) -> None:
+    """A leaf that requires grad (see ``grad_leaf``)."""
+    grad_leaf(d)
+
+
+def grad_leaf(d: Drafter) -> str:
     """A leaf that requires grad: made by a factory, or requires_grad_() on a (possibly
     non-contiguous) leaf, so the gradient layout contract meets every layout."""
     dt = d.draw(st.sampled_from(GRAD_DTYPES), label="dtype")
@@ -291,14 +297,12 @@ GRAD_MIX = ("grad_source", "tracked", "tracked", "tracked", "backward", "backwar
 
 
 @st.composite
-def grad_programs(draw: Callable[..., object], families: tuple[str, ...] = tuple(GRAD_MIX), *,
-                  min_steps: int = 2, max_steps: int = 10) -> object:
+def grad_programs(draw: st.DrawFn, families: tuple[str, ...] = tuple(GRAD_MIX), *,
+                  min_steps: int = 2, max_steps: int = 10) -> Program:
     """A program that starts from a leaf requiring grad and mixes the given families."""
-    from .program import Program
-    d = Drafter(draw)  # type: ignore[arg-type]
+    d = Drafter(draw)
     grad_source(d)
-    n = draw(st.integers(min_steps, max_steps), label="steps")  # type: ignore[call-arg]
+    n = draw(st.integers(min_steps, max_steps), label="steps")
     for _ in range(n):
-        GRAD_FAMILIES[draw(st.sampled_from(families), label="family")](d)  # type: ignore
-    program: Program = d.program()
-    return program
+        GRAD_FAMILIES[draw(st.sampled_from(families), label="family")](d)
+    return d.program()

@@ -106,7 +106,7 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
         # Reading grad_fn of a view made under no_grad (or inference mode, or by a
         # multi-output op) after its family changed in place raises.
         grad_fn = None
-        grad_fn_error = f"RuntimeError: {e}"
+        grad_fn_error: str | None = f"RuntimeError: {e}"
     else:
         grad_fn_error = None
     facts: Facts = {

@@ -132,12 +132,12 @@ for _name in ("reshape", "flatten", "squeeze", "unsqueeze", "transpose", "swapax
 sigmoid = _derivatives.OPS["sigmoid"]
 
 
-def dot(input: Tensor, tensor: Tensor) -> Tensor:
+def dot(input: Tensor, other: Tensor) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.dot.html (1-D tensors only)."""
-    if input.dim() != 1 or tensor.dim() != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D "
+    if input.dim() != 1 or other.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D "
                            "tensors")
-    return _derivatives.matmul(input, tensor)
+    return _derivatives.matmul(input, other)
 softmax = _derivatives.OPS["softmax"]
 log_softmax = _derivatives.OPS["log_softmax"]
 

@@ -16,7 +16,6 @@ import functools
 import heapq
 import itertools
 import re
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -28,20 +27,21 @@ if TYPE_CHECKING:
 
 # ---- grad modes -------------------------------------------------------------------------------
 
-_state = {"grad": True, "inference": False, "suspended": 0, "in_backward": 0}
+# Grad mode, inference mode, and two depth counters (ops inside ops; backward passes running).
+_state: dict[str, Any] = {"grad": True, "inference": False, "suspended": 0, "in_backward": 0}
 
 
 def is_grad_enabled() -> bool:
-    return _state["grad"]
+    return bool(_state["grad"])
 
 
 def is_inference_mode_enabled() -> bool:
-    return _state["inference"]
+    return bool(_state["inference"])
 
 
 def recording() -> bool:
     """True when ops record graph nodes: grad mode on, and not inside an op's own body."""
-    return _state["grad"] and not _state["suspended"]
+    return bool(_state["grad"]) and not _state["suspended"]
 
 
 def needs_graph(*inputs: Any) -> bool:

@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import _autograd as A
-from ._autograd import short_name
 from . import _dtypes as D
 from . import _indexing as I
 from . import _layout as L
 from . import _ops as O
 from . import _views as V
+from ._autograd import short_name
 from ._errors import NotModelled
 from ._tensor import Tensor
 
@@ -37,7 +36,8 @@ Plan = tuple[str, Sequence[Any], Sequence[A.SavedTensor], Callable[[list[Any]], 
 Formula = Callable[..., "Plan | None"]
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = ("a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.")
 NO_GRAD_VIEW = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
     "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
@@ -72,7 +72,7 @@ def S(t: Any, output: bool = False) -> A.SavedTensor:  # noqa: N802 - "save"
     return A.save(t, output=output)
 
 
-# ---- the recording wrapper ------------------------------------------------------------------------
+# ---- the recording wrapper -----------------------------------------------------------------------
 
 def check_inplace(self: Tensor, others_require: bool) -> None:
     """The errors torch raises before an in-place op that autograd must record."""
@@ -151,6 +151,7 @@ def rebase(self: Tensor, node: A.Node) -> None:
 
     def copy_slices(grads: list[Any]) -> list[Any]:
         g = grads[0]
+        assert node._backward is not None
         res = node._backward([_embed_slice(g, bgeom, vgeom, read=True)])
         grad_base = _copy_slices_result(g, bgeom, vgeom, res[0])
         return [grad_base] + list(res[1:])
@@ -265,7 +266,7 @@ def _mark_version_unspecified(result: Any) -> Any:
     return result
 
 
-# ---- NumPy helpers for the scatter-style formulas ----------------------------------------------
+# ---- NumPy helpers for the scatter-style formulas ------------------------------------------------
 
 def _new(shape: Sequence[int], like: Tensor, values: Any, strides: Sequence[int] | None = None,
          bumps: int = 0) -> Tensor:
@@ -367,7 +368,7 @@ def to_dtype(t: Tensor, dt: D.dtype) -> Tensor:
     return to(t, dt)
 
 
-# ---- pointwise formulas ---------------------------------------------------------------------------
+# ---- pointwise formulas --------------------------------------------------------------------------
 
 def _scalar(x: Any) -> bool:
     return not isinstance(x, Tensor)
@@ -464,7 +465,9 @@ def f_pow(result: Any, a: Any, e: Any, **_: Any) -> Plan:
 
         def bw(g: list[Any]) -> list[Any]:
             if e == 0:
-                return [O.mul(g[0], 0)]
+                from ._creation import contiguous_format, zeros_like
+                with A.grad_mode(False):
+                    return [zeros_like(sa.tensor, memory_format=contiguous_format)]
             x = sa.tensor
             return [O.mul(g[0], O.mul(O.pow(x, e - 1), e))]
         return "PowBackward0", [a], [sa], bw
@@ -574,28 +577,33 @@ def f_where(result: Any, cond: Tensor, a: Any, b: Any, **_: Any) -> Plan:
     return "WhereBackward0", [a, b], [sc], bw
 
 
+def _zeros_like(g: Tensor) -> Tensor:
+    """``zeros_like(grad)``: a constant, so it never requires grad, even in double backward."""
+    from ._creation import zeros_like
+    with A.grad_mode(False):
+        return zeros_like(g)
+
+
 def f_fill(result: Any, self: Tensor, value: Any, **_: Any) -> Plan:
-    def bw(g: list[Any]) -> list[Any]:
-        return [O.mul(g[0], 0), None] if isinstance(value, Tensor) else [O.mul(g[0], 0)]
     # fill_.Scalar and fill_.Tensor have entries of their own (after fill.Scalar/.Tensor).
     if isinstance(value, Tensor):
-        return "FillBackward3", [self, value], [], lambda g: [O.mul(g[0], 0), O.sum(g[0])]
-    return "FillBackward2", [self], [], bw
+        return "FillBackward3", [self, value], [], lambda g: [_zeros_like(g[0]), O.sum(g[0])]
+    return "FillBackward2", [self], [], lambda g: [_zeros_like(g[0])]
 
 
 def f_zero(result: Any, self: Tensor, **_: Any) -> Plan:
-    return "ZeroBackward0", [self], [], lambda g: [O.mul(g[0], 0)]
+    return "ZeroBackward0", [self], [], lambda g: [_zeros_like(g[0])]
 
 
 def f_copy(result: Any, self: Tensor, src: Any, non_blocking: bool = False, **_: Any) -> Plan:
-    return "CopyBackwards", [self, src], [], lambda g: [O.mul(g[0], 0), g[0]]
+    return "CopyBackwards", [self, src], [], lambda g: [_zeros_like(g[0]), g[0]]
 
 
 def f_clone(result: Any, a: Tensor, **_: Any) -> Plan:
     return "CloneBackward0", [a], [], lambda g: [g[0]]
 
 
-# ---- reductions -------------------------------------------------------------------------------------
+# ---- reductions ----------------------------------------------------------------------------------
 
 def _dims(t: Tensor, dim: Any) -> list[int]:
     if dim is None or dim == () or dim == []:
@@ -645,7 +653,7 @@ def _extremum_formula(name: str) -> Formula:
     return f
 
 
-# ---- products ---------------------------------------------------------------------------------------
+# ---- products ------------------------------------------------------------------------------------
 
 def _column_major(t: Tensor) -> bool:
     s, st = t._shape, t._strides
@@ -718,7 +726,7 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     raise NotModelled("autograd through batched matmul")
 
 
-# ---- views --------------------------------------------------------------------------------------
+# ---- views ---------------------------------------------------------------------------------------
 
 def view_wrapper(fn: Callable[..., Any], name_of: Callable[..., str],
                  backward_of: Callable[..., Callable[[Tensor], Any]],
@@ -796,7 +804,7 @@ def _reshape(self: Tensor, *shape: Any) -> Tensor:
     return res
 
 
-# ---- indexing -----------------------------------------------------------------------------------
+# ---- indexing ------------------------------------------------------------------------------------
 
 def f_index(result: Any, src: Tensor, adv: list[tuple[int, Tensor]], **_: Any) -> Plan:
     sizes = src._shape
@@ -884,7 +892,7 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         I.setitem(self, key, value)
 
 
-# ---- conversions and nn ops ---------------------------------------------------------------------
+# ---- conversions and nn ops ----------------------------------------------------------------------
 
 def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     """``Tensor.to(dtype)`` / ``to(other)`` / ``to(device)`` on one device: self when nothing
@@ -994,17 +1002,22 @@ def f_log_softmax(result: Any, a: Tensor, dim: int | None = None, *args: Any, **
     return "LogSoftmaxBackward0", [a], [sr], bw
 
 
-# ---- wiring -------------------------------------------------------------------------------------
+# ---- wiring --------------------------------------------------------------------------------------
+
+def _no_formula(*args: Any, **kwargs: Any) -> Plan | None:
+    """Ops with no derivative: bool results (comparisons), and scatter_ (NotModelled)."""
+    return None
+
 
 def _install() -> dict[str, Callable[..., Any]]:
     ops: dict[str, Callable[..., Any]] = {}
-    pointwise = {"add": f_add, "sub": f_sub, "mul": f_mul, "div": f_div, "neg": f_neg,
-                 "pow": f_pow, "exp": f_exp, "log": f_log, "sqrt": f_sqrt, "abs": f_abs,
-                 "clamp": f_clamp}
+    pointwise: dict[str, Formula] = {
+        "add": f_add, "sub": f_sub, "mul": f_mul, "div": f_div, "neg": f_neg, "pow": f_pow,
+        "exp": f_exp, "log": f_log, "sqrt": f_sqrt, "abs": f_abs, "clamp": f_clamp}
     for name, f in pointwise.items():
         ops[name] = differentiable(getattr(O, name), f)
     for name in ("eq", "ne", "lt", "le", "gt", "ge"):
-        ops[name] = differentiable(getattr(O, name), lambda *a, **k: None)
+        ops[name] = differentiable(getattr(O, name), _no_formula)
     ops["where"] = differentiable(O.where, f_where)
     ops["fill_"] = differentiable(O.fill_, f_fill, inplace_self=True)
     ops["zero_"] = differentiable(O.zero_, f_zero, inplace_self=True)
@@ -1019,11 +1032,11 @@ def _install() -> dict[str, Callable[..., Any]]:
     ops["sigmoid"] = differentiable(_sigmoid_forward, f_sigmoid)
     ops["softmax"] = differentiable(_softmax_forward(False), f_softmax)
     ops["log_softmax"] = differentiable(_softmax_forward(True), f_log_softmax)
-    ops["scatter_"] = differentiable(I.scatter_, lambda *a, **k: None, inplace_self=True)
+    ops["scatter_"] = differentiable(I.scatter_, _no_formula, inplace_self=True)
     for name, f in ops.items():
         if hasattr(O, name):
             setattr(O, name, f)
-    O.matmul = matmul  # type: ignore[assignment]
+    O.matmul = matmul
     ops["matmul"] = matmul
     ops["contiguous"] = O.contiguous
     return ops
@@ -1091,9 +1104,9 @@ def _views() -> None:
     for name, f in wrap.items():
         setattr(V, name, f)
         setattr(I, name, f) if hasattr(I, name) else None
-    V.swapaxes = V.swapdims = V.transpose  # type: ignore[attr-defined]
-    V.reshape = functools.wraps(V.reshape)(_reshape)  # type: ignore[assignment]
-    V.reshape.__wrapped__ = _ORIG_RESHAPE  # type: ignore[attr-defined]
+    V.swapaxes = V.swapdims = V.transpose
+    V.reshape = functools.wraps(V.reshape)(_reshape)
+    V.reshape.__wrapped__ = _ORIG_RESHAPE
 
 
 _ORIG_RESHAPE = V.reshape
@@ -1101,25 +1114,24 @@ _views()
 alias = differentiable(_alias, lambda r, a: ("AliasBackward0", [a], [], lambda g: [g[0]]),
                        name="alias")
 index = differentiable(I.index, f_index)
-I.index = index  # type: ignore[assignment]
-I.index_select = differentiable(I.index_select, f_index_select)  # type: ignore[assignment]
-I.masked_select = differentiable(I.masked_select, f_masked_select)  # type: ignore[assignment]
-I.gather = differentiable(I.gather, f_gather)  # type: ignore[assignment]
+I.index = index
+I.index_select = differentiable(I.index_select, f_index_select)
+I.masked_select = differentiable(I.masked_select, f_masked_select)
+I.gather = differentiable(I.gather, f_gather)
 
 
 def _attach_methods() -> None:
     for name in V.VIEW_METHODS:
         setattr(Tensor, name, getattr(V, name))
-    Tensor.__getitem__ = getitem  # type: ignore[assignment]
-    Tensor.__setitem__ = setitem  # type: ignore[assignment]
-    Tensor.to = to  # type: ignore[assignment]
-    Tensor.float = lambda self: to(self, D.float32)  # type: ignore[assignment]
-    Tensor.double = lambda self: to(self, D.float64)  # type: ignore[assignment]
-    Tensor.half = lambda self: to(self, D.float16)  # type: ignore[assignment]
-    Tensor.sigmoid = lambda self: OPS["sigmoid"](self)  # type: ignore[assignment]
-    Tensor.softmax = lambda self, dim=None, dtype=None: OPS["softmax"](  # type: ignore
+    Tensor.__getitem__ = getitem
+    Tensor.__setitem__ = setitem
+    Tensor.to = to
+    for name, dt in (("float", D.float32), ("double", D.float64), ("half", D.float16)):
+        setattr(Tensor, name, functools.partialmethod(to, dt))
+    Tensor.sigmoid = lambda self: OPS["sigmoid"](self)
+    Tensor.softmax = lambda self, dim=None, dtype=None: OPS["softmax"](
         self, dim, dtype)
-    Tensor.log_softmax = lambda self, dim=None, dtype=None: OPS["log_softmax"](  # type: ignore
+    Tensor.log_softmax = lambda self, dim=None, dtype=None: OPS["log_softmax"](
         self, dim, dtype)
 
 

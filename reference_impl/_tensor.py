@@ -71,9 +71,6 @@ class Tensor:
         retain_grad: Callable[..., Any]
         backward: Callable[..., Any]
         to: Callable[..., Any]
-        float: Callable[..., Any]
-        double: Callable[..., Any]
-        half: Callable[..., Any]
         sigmoid: Callable[..., Any]
         softmax: Callable[..., Any]
         log_softmax: Callable[..., Any]
@@ -233,7 +230,7 @@ class Tensor:
         t._attr_version = 0
         t._creation = "default"
         from ._autograd import _state
-        t._inference = _state["inference"]
+        t._inference = bool(_state["inference"])
         return t
 
     @classmethod
@@ -672,7 +669,7 @@ def _backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool |
 
 Tensor.requires_grad = property(_requires_grad_get, _requires_grad_set)  # type: ignore[assignment]
 Tensor.requires_grad_ = requires_grad_
-Tensor.grad_fn = property(_grad_fn_get)  # type: ignore[assignment]
+Tensor.grad_fn = property(_grad_fn_get)
 Tensor.is_leaf = property(lambda self: self.grad_fn is None)  # type: ignore[assignment]
 Tensor.grad = property(_grad_get, _grad_set)  # type: ignore[assignment]
 Tensor.retains_grad = property(lambda self: self._retains_grad)  # type: ignore[assignment]

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.grad_strategies import GRAD_DTYPES, grad_programs, grad_source, tracked_step
+from conformance.grad_strategies import GRAD_DTYPES, grad_leaf, grad_programs, tracked_step
 from conformance.harness import assert_conforms
+from conformance.program import Program
 from conformance.strategies import Drafter, literal, shapes
 from conformance.tests.test_claims import prog
 
@@ -99,9 +100,9 @@ def test_second_backward_needs_retain_graph(expr: str, retain: bool, device: str
 
 
 @st.composite
-def _leaf_layouts(draw: st.DrawFn) -> object:
+def _leaf_layouts(draw: st.DrawFn) -> Program:
     d = Drafter(draw)
-    x = grad_source(d)
+    x = grad_leaf(d)
     for _ in range(draw(st.integers(1, 3))):
         tracked_step(d)
     names = d.tensors(requires_grad=True)

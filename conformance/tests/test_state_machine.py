@@ -13,8 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 
 from conformance.check import MISMATCH, CaseResult, sync_values
 from conformance.compare import compare_steps
-from conformance.runner import NOT_MODELLED, Session
 from conformance.grad_strategies import GRAD_FAMILIES, GRAD_MIX, grad_source
+from conformance.runner import NOT_MODELLED, Session
 from conformance.strategies import FAMILIES, Drafter, source
 
 
@@ -23,8 +23,8 @@ def machine(device: str, families: dict[str, Any] | None = None,
             first: Callable[[Drafter], Any] = source) -> type[RuleBasedStateMachine]:
     """A lock-step machine over ``families`` (drawn with the weights of ``mix``)."""
     import torch
-    families = FAMILIES if families is None else families
-    mix = sorted(families) if mix is None else list(mix)
+    pool: dict[str, Any] = FAMILIES if families is None else families
+    weights: list[str] = sorted(pool) if mix is None else list(mix)
 
     class MemorySemantics(RuleBasedStateMachine):
         """torch and the reference advance in lock step; a difference fails with the program so
@@ -41,11 +41,11 @@ def machine(device: str, families: dict[str, Any] | None = None,
             first(self.drafter)
             self._advance()
 
-        @rule(data=st.data(), family=st.sampled_from(mix))
+        @rule(data=st.data(), family=st.sampled_from(weights))
         def act(self, data: st.DataObject, family: str) -> None:
             assert self.drafter is not None
             self.drafter.draw = data.draw
-            families[family](self.drafter)
+            pool[family](self.drafter)
             self._advance()
 
         def _advance(self) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from .. import _autograd as A
-from .. import _layout as L
 from .. import _derivatives as Dv
+from .. import _layout as L
 from .. import _ops as O
 from .._errors import NotModelled
 from .._tensor import Tensor
@@ -88,8 +88,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         # torch's kernel builds both with in-place steps: their versions when stolen.
         for t, bumps in ((gi, 3 if reduction == "mean" else 2),
                          (gt, 1 if reduction == "mean" else 0)):
-            for _ in range(bumps if t is not None else 0):
-                t._vc.bump()
+            if t is not None:
+                for _ in range(bumps):
+                    t._vc.bump()
         return [gi, gt]
     si, st = Dv.S(input), Dv.S(target)
     return Dv._record(res, "BinaryCrossEntropyWithLogitsBackward0", [input, target], [si, st],

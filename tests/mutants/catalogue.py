@@ -350,6 +350,123 @@ def _div__returns_new() -> None:
     _set(torch.Tensor, "div_", lambda orig: lambda self, *a, **k: torch.div(self, *a, **k))
 
 
+# ---- autograd -----------------------------------------------------------------------------------
+
+AUTOGRAD = "conformance/tests/test_autograd.py"
+
+
+def _leaves_of(t: Any) -> list[Any]:
+    """The leaf tensors a backward from ``t`` would accumulate into."""
+    seen, leaves, stack = set(), [], [t.grad_fn] if t.grad_fn is not None else []
+    if t.grad_fn is None and t.requires_grad:
+        leaves.append(t)
+    while stack:
+        fn = stack.pop()
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        if hasattr(fn, "variable"):
+            leaves.append(fn.variable)
+        stack.extend(f for f, _ in fn.next_functions)
+    return leaves
+
+
+def _backward_overwrites_grad() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def backward(self: Any, *a: Any, **k: Any) -> Any:
+            for leaf in _leaves_of(self):
+                leaf.grad = None
+            return orig(self, *a, **k)
+        return backward
+    _set(torch.Tensor, "backward", make)
+
+
+def _no_grad_does_nothing() -> None:
+    torch = _torch()
+    torch.no_grad.__enter__ = lambda self: None
+    torch.no_grad.__exit__ = lambda self, *exc: None
+
+
+def _detach_copies() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "detach", lambda orig: lambda self: orig(self).clone())
+
+
+def _data_returns_detach() -> None:
+    torch = _torch()
+    setter = torch.Tensor.data.__set__
+    torch.Tensor.data = property(lambda self: self.detach(),
+                                 lambda self, value: setter(self, value))
+
+
+def _clone_cuts_graph() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "clone",
+         lambda orig: lambda self, *a, **k: orig(self.detach(), *a, **k))
+    _set(torch, "clone", lambda orig: lambda input, *a, **k: orig(input.detach(), *a, **k))
+
+
+def _nonscalar_backward_uses_ones() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def backward(self: Any, gradient: Any = None, *a: Any, **k: Any) -> Any:
+            if gradient is None and self.numel() != 1:
+                gradient = torch.ones_like(self)
+            return orig(self, gradient, *a, **k)
+        return backward
+    _set(torch.Tensor, "backward", make)
+
+
+def _gradient_argument_ignored() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def backward(self: Any, gradient: Any = None, *a: Any, **k: Any) -> Any:
+            if gradient is not None:
+                gradient = torch.ones_like(self)
+            return orig(self, gradient, *a, **k)
+        return backward
+    _set(torch.Tensor, "backward", make)
+
+
+def _backward_always_retains_graph() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def backward(self: Any, gradient: Any = None, retain_graph: Any = None,
+                     *a: Any, **k: Any) -> Any:
+            return orig(self, gradient, True, *a, **k)
+        return backward
+    _set(torch.Tensor, "backward", make)
+
+
+def _zero_grad_fills_zeros() -> None:
+    torch = _torch()
+    _set(torch.optim.Optimizer, "zero_grad",
+         lambda orig: lambda self, set_to_none=True: orig(self, set_to_none=False))
+
+
+def _requires_grad__noop() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "requires_grad_", lambda orig: lambda self, requires_grad=True: self)
+
+
+def _grad_accumulates_out_of_place() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def backward(self: Any, *a: Any, **k: Any) -> Any:
+            for leaf in _leaves_of(self):
+                if leaf.grad is not None:
+                    leaf.grad = leaf.grad.clone()
+            return orig(self, *a, **k)
+        return backward
+    _set(torch.Tensor, "backward", make)
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -458,6 +575,42 @@ MUTANTS: tuple[Mutant, ...] = (
            ("INPLACE-01", "INPLACE-02"),
            "conformance/tests/test_state_machine.py::test_memory_semantics_state_machine",
            _div__returns_new),
+    # -- autograd (issue 3) --
+    Mutant("backward_overwrites_grad",
+           "Tensor.backward clears the .grad of every leaf it reaches first: gradients are "
+           "overwritten instead of accumulated.", ("GRAD-03",),
+           f"{AUTOGRAD}::test_backward_accumulates_in_place", _backward_overwrites_grad),
+    Mutant("no_grad_does_nothing", "torch.no_grad() leaves grad mode on.", ("MODE-01",),
+           f"{AUTOGRAD}::test_grad_modes", _no_grad_does_nothing),
+    Mutant("detach_copies", "Tensor.detach returns a detached clone (new memory).",
+           ("SAVED-03",), f"{AUTOGRAD}::test_data_versus_detach", _detach_copies),
+    Mutant("data_returns_detach",
+           "Tensor.data returns detach(), sharing the version counter.", ("SAVED-04",),
+           f"{AUTOGRAD}::test_data_versus_detach", _data_returns_detach),
+    Mutant("clone_cuts_graph", "Tensor.clone / torch.clone clone a detached tensor.",
+           ("GRAD-02", "GRAD-09"), f"{AUTOGRAD}::test_second_backward_needs_retain_graph",
+           _clone_cuts_graph),
+    Mutant("nonscalar_backward_uses_ones",
+           "Tensor.backward() on a non-scalar output uses ones as its gradient instead of "
+           "raising.", ("GRAD-04",), f"{AUTOGRAD}::test_backward_gradient_argument",
+           _nonscalar_backward_uses_ones),
+    Mutant("gradient_argument_ignored",
+           "Tensor.backward(gradient) ignores gradient and uses ones.", ("GRAD-04",),
+           f"{AUTOGRAD}::test_backward_gradient_argument", _gradient_argument_ignored),
+    Mutant("backward_always_retains_graph",
+           "Tensor.backward always retains the graph (saved tensors never freed).",
+           ("GRAD-05",), f"{AUTOGRAD}::test_second_backward_needs_retain_graph",
+           _backward_always_retains_graph),
+    Mutant("zero_grad_fills_zeros",
+           "Optimizer.zero_grad() zeroes gradients in place by default instead of setting "
+           "them to None.", ("OPTIM-01",), f"{AUTOGRAD}::test_optimizer_and_clearing",
+           _zero_grad_fills_zeros),
+    Mutant("requires_grad__noop", "Tensor.requires_grad_() does nothing.", ("GRAD-01",),
+           f"{AUTOGRAD}::test_requires_grad_and_leaves", _requires_grad__noop),
+    Mutant("grad_accumulates_out_of_place",
+           "Accumulation replaces .grad by a new tensor (a clone, then summed into) instead of "
+           "adding in place.", ("GRAD-03", "GRAD-06"),
+           f"{AUTOGRAD}::test_backward_accumulates_in_place", _grad_accumulates_out_of_place),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}
