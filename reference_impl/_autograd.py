@@ -594,11 +594,11 @@ def _retain(t: Tensor, g: Tensor) -> None:
     """The retain_grad hook: a contiguous clone the first time, then out-of-place sums."""
     from ._creation import contiguous_format
     from ._ops import clone
-    with grad_mode(False):
-        if t._grad is None:
-            t._grad = clone(g, memory_format=contiguous_format)
-        else:
-            t._grad = t._grad + g
+    # Runs in the backward's grad mode: with create_graph=True the clone is recorded.
+    if t._grad is None:
+        t._grad = clone(g, memory_format=contiguous_format)
+    else:
+        t._grad = t._grad + g
 
 
 # ---- the Python API -----------------------------------------------------------------------------

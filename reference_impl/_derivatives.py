@@ -525,8 +525,9 @@ def f_sqrt(result: Any, a: Any, **_: Any) -> Plan:
 
 
 def _sign_values(t: Tensor) -> Tensor:
+    """sgn is a unary op: its result has the layout TensorIterator gives its input."""
     vals = _vals(t)
-    return _new(t._shape, t, None if vals is None else np.sign(vals))
+    return _new(t._shape, t, None if vals is None else np.sign(vals), O.unary_layout(t))
 
 
 def _sign(t: Tensor) -> Tensor:

@@ -833,7 +833,9 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
 
     def kernel() -> Any:
         runs = all(s != 0 for s in shape) and a.numel() and b.numel()
-        if a._dtype is D.bool_ and runs:
+        # Note: dot dispatches on dtype before looking at sizes; the others run no kernel
+        # for empty operands.
+        if a._dtype is D.bool_ and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
             raise NotImplementedError(f'"{_bool_kernel(name, a.dim(), b.dim())}" not '
                                       "implemented for 'Bool'")
         if not (a._storage.has_data() and b._storage.has_data()):
@@ -898,15 +900,16 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
                            f"{da}D and {db}D")
     if da == 1 and db == 1:
+        # dot checks the dtypes before the sizes.
+        if input._dtype is not other._dtype:
+            raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                               f"{LEGACY_NAMES[input._dtype.name]} and "
+                               f"{LEGACY_NAMES[other._dtype.name]}")
         if input._shape != other._shape:
             raise RuntimeError(
                 f"inconsistent tensor size, expected tensor [{input._shape[0]}] and src "
                 f"[{other._shape[0]}] to have the same number of elements, but got "
                 f"{input._shape[0]} and {other._shape[0]} elements respectively")
-        if input._dtype is not other._dtype:
-            raise RuntimeError("dot : expected both vectors to have same dtype, but found "
-                               f"{LEGACY_NAMES[input._dtype.name]} and "
-                               f"{LEGACY_NAMES[other._dtype.name]}")
         return _product("matmul", input, other, (), out, np.matmul)
     if da >= 2 and db == 1:
         # matmul folds the batch dims into the rows of one matrix-vector product.
