@@ -12,6 +12,7 @@ VENV ?= .venv
 CONSTRAINTS ?= constraints/ci.txt
 PROFILE ?= ci
 REPORTS ?= reports
+JOBS ?= auto
 
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -30,8 +31,8 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 # (with the exit status of the first failure).
 test: venv
 	@status=0; \
-	$(VPY) -m pytest tests -q || status=$$?; \
-	$(VPY) -m pytest conformance -q --conformance-profile=$(PROFILE) \
+	$(VPY) -m pytest tests -q -n $(JOBS) || status=$$?; \
+	$(VPY) -m pytest conformance -q -n $(JOBS) --conformance-profile=$(PROFILE) \
 		|| { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
 	exit $$status
 
@@ -40,7 +41,7 @@ test: venv
 report: venv
 	@mkdir -p $(REPORTS)
 	@status=0; \
-	$(VPY) -m pytest conformance -q --conformance-profile=$(PROFILE) \
+	$(VPY) -m pytest conformance -q -n $(JOBS) --conformance-profile=$(PROFILE) \
 		--html=$(REPORTS)/pytest-report.html --self-contained-html || status=$$?; \
 	if [ -f conformance/cli.py ]; then \
 		$(VPY) -m conformance run --profile $(PROFILE) --out $(REPORTS) \
