@@ -40,6 +40,7 @@ AREAS = {
     "MODE": "Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode",
     "SAVED": "Saved tensors, in-place correctness, .data and detach()",
     "OPTIM": "Clearing gradients and optimizer steps",
+    "BRIDGE": "The NumPy bridge: numpy(), from_numpy, tensor, as_tensor",
 }
 
 AUTOGRAD = DOC + "notes/autograd.html"
@@ -262,6 +263,25 @@ _CLAIMS = [
     Claim("OPTIM-03", "OPTIM", AUTOGRAD,
           "x.grad.zero_() and x.grad.data.zero_() both zero the values; only the first moves "
           ".grad's version counter (and is recorded when .grad has a graph)."),
+    # BRIDGE
+    Claim("BRIDGE-01", "BRIDGE", GEN + "torch.Tensor.numpy.html",
+          "Tensor.numpy() returns an ndarray that shares the tensor's storage: changes to the "
+          "tensor are reflected in the ndarray and vice versa."),
+    Claim("BRIDGE-02", "BRIDGE", GEN + "torch.Tensor.numpy.html",
+          "Without force=True, numpy() refuses tensors that require grad, are not on the CPU, "
+          "or have a dtype NumPy lacks (bfloat16); force=True detaches first."),
+    Claim("BRIDGE-03", "BRIDGE", GEN + "torch.from_numpy.html",
+          "torch.from_numpy shares the ndarray's memory (not resizable) and refuses negative "
+          "strides, non-native byte order and dtypes torch cannot hold."),
+    Claim("BRIDGE-04", "BRIDGE", GEN + "torch.as_tensor.html",
+          "torch.tensor(ndarray) always copies; torch.as_tensor shares the ndarray's memory "
+          "when dtype and device allow and copies otherwise."),
+    Claim("BRIDGE-05", "BRIDGE", GEN + "torch.from_numpy.html",
+          "NumPy's bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64 "
+          "and complex128 map to the torch dtypes of the same names, both ways."),
+    Claim("BRIDGE-06", "BRIDGE", D2L + "ndarray.html",
+          "D2L (after PyTorch's old docs): all CPU tensors except a CharTensor convert to "
+          "NumPy and back (int8 converts today: the exception is stale).", source="d2l"),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

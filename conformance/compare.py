@@ -148,7 +148,7 @@ def compare_states(i: int, ts: Facts, rs: Facts) -> list[Mismatch]:
 
 def compare_facts(i: int, name: str, tf: Facts, rf: Facts) -> list[Mismatch]:
     out: list[Mismatch] = []
-    dtype = tf.get("dtype", "")
+    dtype = str(tf.get("dtype", "")).replace("numpy.", "torch.", 1)
     for key in list(dict.fromkeys([*tf, *rf])):
         a, b = tf.get(key, "<absent>"), rf.get(key, "<absent>")
         path = FACT_EXPR.get(key, "{n}." + key).format(n=name)

@@ -27,7 +27,7 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     flattened to ``name[i]``."""
     out: dict[str, Any] = {}
     for name, value in namespace.items():
-        if name.startswith("_") or name in ("torch", "dev"):
+        if name.startswith("_") or name in ("torch", "dev", "np"):
             continue
         if isinstance(value, (tuple, list)) and value and any(is_tensor(v) for v in value) \
                 and all(is_tensor(v) or v is None for v in value):
@@ -180,10 +180,13 @@ def observe(namespace: dict[str, Any]) -> Facts:
     names_by_id: dict[int, str] = {}
     for n, v in tensors.items():
         names_by_id.setdefault(id(v), n)
+    arrays = {n: v for n, v in live.items() if _is_ndarray(v)}
     values: dict[str, Facts] = {}
     for n, v in live.items():
         if is_tensor(v):
             values[n] = tensor_facts(v, names_by_id)
+        elif n in arrays:
+            values[n] = array_facts(v)
         elif isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str) and v[0] == "seq":
             values[n] = {"type": v[1], "len": v[2]}
         elif isinstance(v, _SCALARS) or v is None:
@@ -192,12 +195,48 @@ def observe(namespace: dict[str, Any]) -> Facts:
             values[n] = {"type": type(v).__name__, "value": plain(v)}
         else:
             values[n] = {"type": type(v).__name__}
+    ranges = [(_storage_key(t), _storage_range(t)) for t in tensors.values()]
+
+    def memory_key(x: Any) -> Any:
+        return _storage_key(x) if is_tensor(x) else _array_key(x, ranges)
+    both = {**tensors, **arrays}
     return {
         "values": values,
-        "aliases": _partition(tensors, _storage_key),
-        "identity": _partition(tensors, id),
+        "aliases": _partition(both, memory_key),
+        "identity": _partition(both, id),
         "overlaps": _overlaps(tensors),
     }
+
+
+def _is_ndarray(x: Any) -> bool:
+    return type(x).__module__ == "numpy" and type(x).__name__ == "ndarray"
+
+
+def array_facts(a: Any) -> Facts:
+    """A NumPy array's facts (numpy() results, from_numpy inputs): its dtype, layout, whether
+    it is writeable, and its values."""
+    return {"type": "ndarray", "dtype": f"numpy.{a.dtype}", "shape": list(a.shape),
+            "strides": list(a.strides), "writeable": bool(a.flags.writeable),
+            "values": plain(a.tolist())}
+
+
+def _storage_range(t: Any) -> tuple[int, int]:
+    st = t.untyped_storage()
+    return int(st.data_ptr()), int(st.nbytes())
+
+
+def _array_key(a: Any, ranges: list[tuple[Any, tuple[int, int]]]) -> Any:
+    """An array shares memory with a tensor when its first byte lies in the tensor's storage;
+    otherwise it is keyed by the buffer that owns its memory."""
+    addr = int(a.__array_interface__["data"][0])
+    if a.size:
+        for key, (start, nbytes) in ranges:
+            if start and start <= addr < start + nbytes:
+                return key
+    root = a
+    while _is_ndarray(getattr(root, "base", None)):
+        root = root.base
+    return ("array", int(root.__array_interface__["data"][0]) if root.size else id(a))
 
 
 def _partition(tensors: dict[str, Any], key: Any) -> dict[str, str]:

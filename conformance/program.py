@@ -42,9 +42,15 @@ class Program:
 
     def source(self, device: str = "cpu") -> str:
         """The program as a script that needs only torch."""
-        lines = ["import torch", f"dev = {device!r}"]
+        lines = ["import torch"] + (["import numpy as np"] if self.uses_numpy else []) + [
+            f"dev = {device!r}"]
         lines += [s.code for s in self.steps]
         return "\n".join(lines) + "\n"
+
+    @property
+    def uses_numpy(self) -> bool:
+        """Programs of the NumPy bridge name ``np``; their scripts import it."""
+        return any("np." in s.code for s in self.steps)
 
     def __repr__(self) -> str:
         return self.source()

@@ -52,7 +52,8 @@ class Session:
     def __init__(self, module: ModuleType, device: str) -> None:
         self.module = module
         self.device = device
-        self.namespace: dict[str, Any] = {"torch": module, "dev": device}
+        import numpy
+        self.namespace: dict[str, Any] = {"torch": module, "dev": device, "np": numpy}
         self.trace = Trace(backend=_backend_name(module), device=device)
 
     def step(self, step: Step, *, observe_after: bool = True) -> StepRecord:

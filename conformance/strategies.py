@@ -123,7 +123,7 @@ class Drafter:
         from .observe import is_tensor
         out = []
         for name, value in self.session.namespace.items():
-            if name in ("torch", "dev") or not is_tensor(value):
+            if name in ("torch", "dev", "np") or not is_tensor(value):
                 continue
             if filters.get("min_dims") is not None and value.dim() < filters["min_dims"]:
                 continue

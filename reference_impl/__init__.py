@@ -65,6 +65,7 @@ from ._dtypes import bool_ as bool  # noqa: A001 - torch.bool
 from ._errors import NotModelled
 from ._indexing import gather, index_select, masked_select, nonzero
 from ._layout import broadcast_shapes as _broadcast_shapes
+from ._numpy_bridge import as_tensor, from_numpy
 from ._ops import (
     abs,
     add,

@@ -61,10 +61,13 @@ def _infer(data: Any) -> tuple[tuple[int, ...], D.dtype, list[Any]]:
     """Shape, inferred dtype and flat values of nested Python sequences (torch.tensor)."""
     if isinstance(data, Tensor):
         return data._shape, data._dtype, list(data._values().reshape(-1))
+    if isinstance(data, (np.ndarray, np.generic)):
+        # NumPy scalars keep their dtype (np.float64 is a Python float, but not for torch).
+        from ._numpy_bridge import torch_dtype_of
+        arr = np.asarray(data)
+        return arr.shape, torch_dtype_of(arr.dtype), list(arr.reshape(-1))
     if isinstance(data, (bool, int, float, complex)):
         return (), D.scalar_dtype(data), [data]
-    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        raise NotModelled("torch.tensor(numpy array) (the NumPy bridge)")
     if not isinstance(data, (list, tuple)):
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if len(data) == 0:

@@ -920,6 +920,9 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     dt = dtype or self._dtype
     if dt is self._dtype and not copy:
         return self
+    if self._dtype.is_complex and not dt.is_complex:
+        # Note: torch warns once per process (TORCH_WARN_ONCE) when it drops imaginary parts.
+        raise NotModelled("to() from complex to real (its warning fires once per process)")
     with A.suspended():
         res = O.converted(self, dt)
     if A.needs_graph(self) and (dt.is_floating_point or dt.is_complex):

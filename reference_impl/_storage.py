@@ -51,10 +51,11 @@ class Storage:
         return self._nbytes
 
     def data_ptr(self) -> int:
+        """The buffer's real address (NumPy arrays made by ``numpy()`` point into it)."""
         # Note: torch reports 0 for a storage with no bytes (and for meta storages).
         if self._nbytes == 0 or self._data is None:
             return 0
-        return self._ptr
+        return int(self._data.ctypes.data)
 
     def resize_(self, nbytes: int) -> None:
         """Grow (or shrink) in place: the Storage object, and so every alias, is kept; torch

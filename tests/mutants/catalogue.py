@@ -467,6 +467,58 @@ def _grad_accumulates_out_of_place() -> None:
     _set(torch.Tensor, "backward", make)
 
 
+# ---- the NumPy bridge ---------------------------------------------------------------------------
+
+BRIDGE = "conformance/tests/test_numpy_bridge.py"
+
+
+def _numpy_copies() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "numpy", lambda orig: lambda self, *a, **k: orig(self, *a, **k).copy())
+
+
+def _from_numpy_copies() -> None:
+    torch = _torch()
+    _set(torch, "from_numpy", lambda orig: lambda arr: orig(arr).clone())
+
+
+def _tensor_shares_arrays() -> None:
+    torch = _torch()
+    import numpy as np
+
+    def make(orig: Any) -> Any:
+        def tensor(data: Any, *a: Any, **k: Any) -> Any:
+            if isinstance(data, np.ndarray) and not a and not k and data.dtype.isnative \
+                    and all(s >= 0 for s in data.strides):
+                return torch.from_numpy(data)
+            return orig(data, *a, **k)
+        return tensor
+    _set(torch, "tensor", make)
+
+
+def _as_tensor_copies() -> None:
+    torch = _torch()
+    _set(torch, "as_tensor", lambda orig: lambda data, *a, **k: orig(data, *a, **k).clone())
+
+
+def _numpy_detaches() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "numpy",
+         lambda orig: lambda self, *a, **k: orig(self.detach(), *a, **k))
+
+
+def _from_numpy_copies_negative_strides() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def from_numpy(arr: Any) -> Any:
+            if hasattr(arr, "strides") and any(s < 0 for s in arr.strides):
+                return orig(arr.copy())
+            return orig(arr)
+        return from_numpy
+    _set(torch, "from_numpy", make)
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -611,6 +663,24 @@ MUTANTS: tuple[Mutant, ...] = (
            "Accumulation replaces .grad by a new tensor (a clone, then summed into) instead of "
            "adding in place.", ("GRAD-03", "GRAD-06"),
            f"{AUTOGRAD}::test_backward_accumulates_in_place", _grad_accumulates_out_of_place),
+    # -- the NumPy bridge (issue 4) --
+    Mutant("numpy_copies", "Tensor.numpy returns a copy of the tensor's memory.",
+           ("BRIDGE-01",), f"{BRIDGE}::test_numpy_shares_memory", _numpy_copies),
+    Mutant("from_numpy_copies", "torch.from_numpy returns a clone (its own memory).",
+           ("BRIDGE-03",), f"{BRIDGE}::test_from_numpy_shares_memory", _from_numpy_copies),
+    Mutant("tensor_shares_arrays",
+           "torch.tensor(ndarray) returns torch.from_numpy(ndarray) (no copy).",
+           ("BRIDGE-04",), f"{BRIDGE}::test_tensor_copies_as_tensor_shares",
+           _tensor_shares_arrays),
+    Mutant("as_tensor_copies", "torch.as_tensor always returns a copy.", ("BRIDGE-04",),
+           f"{BRIDGE}::test_tensor_copies_as_tensor_shares", _as_tensor_copies),
+    Mutant("numpy_detaches",
+           "Tensor.numpy silently detaches a tensor that requires grad instead of raising.",
+           ("BRIDGE-02",), f"{BRIDGE}::test_numpy_refuses", _numpy_detaches),
+    Mutant("from_numpy_copies_negative_strides",
+           "torch.from_numpy copies an array with negative strides instead of refusing it.",
+           ("BRIDGE-03",), f"{BRIDGE}::test_from_numpy_shares_memory",
+           _from_numpy_copies_negative_strides),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}

@@ -1,0 +1,101 @@
+"""The NumPy bridge: which conversions share memory and which copy, the dtype mapping, and the
+errors. Arrays are observed like tensors: dtype, shape, strides, writeable flag, values, and
+which tensors (or arrays) share their memory."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformance.harness import assert_conforms
+from conformance.strategies import literal, shapes
+from conformance.tests.test_claims import prog
+
+NUMPY_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
+                "float64", "complex64", "complex128")
+LAYOUTS = ("", ".t()", "[::2]", "[1:]", ".expand(2, *([-1] * 0))")
+
+
+def _source(dtype: str, shape: tuple[int, ...], seed: int, layout: str) -> str:
+    t = f"torch.tensor({literal(shape, dtype, seed)}, dtype=torch.{dtype}, device=dev)"
+    if layout == ".t()" and len(shape) == 2:
+        return t + ".t()"
+    if layout in ("[::2]", "[1:]") and shape:
+        return t + layout
+    return t
+
+
+@pytest.mark.claim("BRIDGE-01", "BRIDGE-05", "BRIDGE-06")
+@given(dtype=st.sampled_from(NUMPY_DTYPES), shape=shapes(max_dims=3), seed=st.integers(0, 16),
+       layout=st.sampled_from(LAYOUTS))
+def test_numpy_shares_memory(dtype: str, shape: tuple[int, ...], seed: int, layout: str,
+                             device: str) -> None:
+    """numpy() is a view of the tensor's memory in NumPy's dtype: writes show on both sides."""
+    value = "True" if dtype == "bool" else "7"
+    assert_conforms(prog(
+        f"t = {_source(dtype, shape, seed, layout)}", "a = t.numpy()",
+        f"a[...] = {value}" if shape else f"a[()] = {value}", "t.zero_()"), device)
+
+
+@pytest.mark.claim("BRIDGE-02")
+@pytest.mark.parametrize("lines", [
+    ["t = torch.ones(2, 3, device=dev, requires_grad=True)", "a = t.numpy()"],
+    ["t = torch.ones(2, 3, device=dev, requires_grad=True)", "a = t.detach().numpy()",
+     "a[0, 0] = 5"],
+    ["t = torch.ones(2, 3, device=dev, requires_grad=True)", "a = t.numpy(force=True)",
+     "a[0, 0] = 5"],
+    ["t = torch.ones(2, dtype=torch.bfloat16, device=dev)", "a = t.numpy()"],
+    ["t = torch.ones(2, device='meta')", "a = t.numpy()"],
+    ["t = (torch.ones(2, device=dev, requires_grad=True) * 2)", "a = t.numpy()"],
+])
+def test_numpy_refuses(lines: list[str], device: str) -> None:
+    """numpy() refuses what NumPy cannot share without a copy or a graph."""
+    assert_conforms(prog(*lines), device)
+
+
+@pytest.mark.claim("BRIDGE-03", "BRIDGE-05")
+@given(dtype=st.sampled_from(NUMPY_DTYPES), shape=shapes(min_dims=1, max_dims=3),
+       view=st.sampled_from(["", "[::2]", "[1:]", ".T", "[..., ::-1]", ".astype('>i4')"]))
+def test_from_numpy_shares_memory(dtype: str, shape: tuple[int, ...], view: str,
+                                  device: str) -> None:
+    """from_numpy wraps the array's memory (its strides in elements); negative strides and
+    foreign byte order are refused."""
+    n = 1
+    for s in shape:
+        n *= s
+    assert_conforms(prog(
+        f"a = np.arange({n}).astype(np.{dtype if dtype != 'bool' else 'bool_'})"
+        f".reshape({shape}){view}",
+        "t = torch.from_numpy(a)", "t.add_(1)" if dtype != "bool" else "t.fill_(True)",
+        "a[...] = 3" if dtype != "bool" else "a[...] = False"), device)
+
+
+@pytest.mark.claim("BRIDGE-03")
+@pytest.mark.parametrize("code", [
+    "t = torch.from_numpy(np.array(['a', 'b']))",
+    "t = torch.from_numpy([1, 2])",
+    "t = torch.from_numpy(np.ones(3, dtype=np.longdouble))",
+    "t = torch.from_numpy(np.zeros((0, 3)))",
+    "t = torch.from_numpy(np.float64(2.5))",
+])
+def test_from_numpy_refuses(code: str, device: str) -> None:
+    assert_conforms(prog(code), device)
+
+
+@pytest.mark.claim("BRIDGE-04", "BRIDGE-05")
+@pytest.mark.parametrize("dtype", NUMPY_DTYPES)
+@pytest.mark.parametrize("call", ["torch.tensor(a)", "torch.as_tensor(a)",
+                                  "torch.as_tensor(a, dtype=torch.float64)",
+                                  "torch.as_tensor(a, dtype=torch.int64)",
+                                  "torch.tensor(a[0])", "torch.as_tensor(a[1:])"])
+def test_tensor_copies_as_tensor_shares(dtype: str, call: str, device: str) -> None:
+    """torch.tensor copies; as_tensor shares unless the dtype must change."""
+    np_dtype = "bool_" if dtype == "bool" else dtype
+    if dtype.startswith("complex") and "dtype=" in call:
+        # Complex to real warns once per process (not a per-program fact): convert within
+        # complex dtypes instead.
+        call = call.replace("torch.float64", "torch.complex128").replace(
+            "torch.int64", "torch.complex64")
+    assert_conforms(prog(f"a = np.arange(4).astype(np.{np_dtype})", f"t = {call}",
+                         "a[...] = 1"), device)
