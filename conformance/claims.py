@@ -41,6 +41,7 @@ AREAS = {
     "SAVED": "Saved tensors, in-place correctness, .data and detach()",
     "OPTIM": "Clearing gradients and optimizer steps",
     "BRIDGE": "The NumPy bridge: numpy(), from_numpy, tensor, as_tensor",
+    "DEVICE": "Devices and .to(): what copies, what is returned as is, meta tensors",
 }
 
 AUTOGRAD = DOC + "notes/autograd.html"
@@ -282,6 +283,19 @@ _CLAIMS = [
     Claim("BRIDGE-06", "BRIDGE", D2L + "ndarray.html",
           "D2L (after PyTorch's old docs): all CPU tensors except a CharTensor convert to "
           "NumPy and back (int8 converts today: the exception is stale).", source="d2l"),
+    # DEVICE
+    Claim("DEVICE-01", "DEVICE", GEN + "torch.Tensor.to.html",
+          "If the tensor already has the requested dtype and device, to() returns self; "
+          "otherwise (or with copy=True) a copy with the desired dtype and device."),
+    Claim("DEVICE-02", "DEVICE", DOC + "meta.html",
+          "Meta tensors carry shape, strides and dtype but no data: moving a tensor to meta "
+          "keeps its layout, copying out of meta or reading its values raises."),
+    Claim("DEVICE-03", "DEVICE", DOC + "tensor_attributes.html#torch-device",
+          "Operands of an operation must be on one device (CPU zero-dim tensors aside); "
+          "*_like and new_* take device= from their argument, else from the input."),
+    Claim("DEVICE-04", "DEVICE", GEN + "torch.Tensor.to.html",
+          "to() is differentiable (ToCopyBackward0): gradients flow back to the source dtype "
+          "and device; a copy to an integer dtype does not require grad."),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

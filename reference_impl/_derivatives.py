@@ -896,15 +896,20 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
 # ---- conversions and nn ops ----------------------------------------------------------------------
 
 def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-    """``Tensor.to(dtype)`` / ``to(other)`` / ``to(device)`` on one device: self when nothing
-    changes (and copy is False), otherwise a copy (ToCopyBackward0)."""
-    from ._device import canonical
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.to.html
+    "If the self Tensor already has the correct torch.dtype and torch.device, then self is
+    returned. Otherwise, the returned tensor is a copy of self with the desired torch.dtype and
+    torch.device." (``copy=True`` always copies.) The copy keeps self's layout
+    (preserve_format); a copy out of a meta tensor has no data to copy."""
+    from ._device import device as make_device
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
+    if kwargs.pop("memory_format", None) is not None:
+        raise NotModelled("to(memory_format=...)")
     if kwargs:
-        raise NotModelled(f"to() with {sorted(kwargs)}")
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     for a in args:
         if isinstance(a, D.dtype):
             dtype = a
@@ -914,21 +919,43 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
             copy = a
         else:
             device = a
-    dev = canonical(device) if device is not None else self.device
-    if dev != self.device:
-        raise NotModelled("to() across devices (the devices issue)")
+    wanted = make_device(device) if device is not None else None
     dt = dtype or self._dtype
-    if dt is self._dtype and not copy:
+    # Note: the requested device is compared as given: "cpu:0" is not "cpu", so it copies.
+    if dt is self._dtype and (wanted is None or wanted == self.device) and not copy:
         return self
+    target = _tensor_device(wanted) if wanted is not None else self.device
     if self._dtype.is_complex and not dt.is_complex:
         # Note: torch warns once per process (TORCH_WARN_ONCE) when it drops imaginary parts.
         raise NotModelled("to() from complex to real (its warning fires once per process)")
+    if self.device.type == "meta" and target.type != "meta":
+        raise NotImplementedError("Cannot copy out of meta tensor; no data!")
     with A.suspended():
-        res = O.converted(self, dt)
+        res = O.converted(self, dt, target)
     if A.needs_graph(self) and (dt.is_floating_point or dt.is_complex):
-        src_dt = self._dtype
-        return _record(res, "ToCopyBackward0", [self], [], lambda g: [to(g[0], src_dt)])
+        src_dt, src_dev = self._dtype, self.device
+        return _record(res, "ToCopyBackward0", [self], [],
+                       lambda g: [to(g[0], src_dev, src_dt)])
     return res
+
+
+def _pin_memory(self: Tensor, device: Any = None) -> Tensor:
+    # Note: whether page-locked memory exists depends on the host having an accelerator.
+    raise NotModelled("pin_memory (it needs an accelerator on the host)")
+
+
+def _tensor_device(d: Any) -> Any:
+    """The device a tensor placed on ``d`` reports: CPU tensors have no index."""
+    from ._device import CPU, canonical
+    return CPU if d.type == "cpu" else canonical(d)
+
+
+def _cpu(self: Tensor) -> Tensor:
+    return to(self, "cpu")
+
+
+def _cuda(self: Tensor, device: Any = None, non_blocking: bool = False) -> Tensor:
+    return to(self, "cuda" if device is None else device)
 
 
 def _unary_values(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
@@ -1130,6 +1157,10 @@ def _attach_methods() -> None:
     Tensor.__getitem__ = getitem
     Tensor.__setitem__ = setitem
     Tensor.to = to
+    Tensor.cpu = _cpu  # type: ignore[attr-defined]
+    Tensor.cuda = _cuda  # type: ignore[attr-defined]
+    Tensor.is_pinned = lambda self: False  # type: ignore[attr-defined]
+    Tensor.pin_memory = _pin_memory  # type: ignore[attr-defined]
     for name, dt in (("float", D.float32), ("double", D.float64), ("half", D.float16)):
         setattr(Tensor, name, functools.partialmethod(to, dt))
     Tensor.sigmoid = lambda self: OPS["sigmoid"](self)

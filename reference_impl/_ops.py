@@ -178,6 +178,8 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     tensors = [o for o in operands if isinstance(o, Tensor)]
     target = inplace if inplace is not None else out
     check_no_graph(name, *tensors, *([target] if target is not None else []))
+    check_same_device(tensors if target is None or any(t is target for t in tensors)
+                      else [target, *tensors])
     compute, result = _compute_and_result_dtypes(operands, promotion)
     if precheck is not None:
         precheck(compute)
@@ -209,6 +211,19 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
                 lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
                 resize=out is not None and not read_write, resize_warnings=2 if casts else 1,
                 sources=tensors, elementwise=True)
+
+
+def check_same_device(tensors: Sequence[Tensor]) -> None:
+    """TensorIterator's device check: every operand on the first one's device, except CPU
+    0-dim tensors, which combine with any device."""
+    devices = [t.device for t in tensors if not (t.dim() == 0 and t.device.type == "cpu")]
+    if not devices:
+        return
+    expected = devices[0]
+    for t in tensors:
+        if t.device != expected and not (t.dim() == 0 and t.device.type == "cpu"):
+            raise RuntimeError(f"Tensor on device {t.device} is not on the expected device "
+                               f"{expected}!")
 
 
 def iterator_operands(operands: Sequence[Operand], compute: D.dtype
@@ -533,10 +548,11 @@ def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,
                      exact_out=True, strides=unary_layout(source) if scalar_bounds else None)
 
 
-def converted(t: Tensor, dt: D.dtype) -> Tensor:
-    """``t.to(dt)`` for a dtype change: a preserve_format copy with the values cast."""
-    res = Tensor._empty(t._shape, dt, t.device, L.preserve_format_strides(t._shape, t._strides))
-    if t._storage.has_data():
+def converted(t: Tensor, dt: D.dtype, device: Any = None) -> Tensor:
+    """``t.to(dt)`` (and ``t.to(device, dt)``): a preserve_format copy with the values cast."""
+    res = Tensor._empty(t._shape, dt, t.device if device is None else device,
+                        L.preserve_format_strides(t._shape, t._strides))
+    if t._storage.has_data() and res._storage.has_data():
         res._write(D.from_storage(D.to_storage(t._values(), dt), dt))
         res._taint(t._unspecified_mask())
     return res

@@ -519,6 +519,47 @@ def _from_numpy_copies_negative_strides() -> None:
     _set(torch, "from_numpy", make)
 
 
+# ---- devices and .to() --------------------------------------------------------------------------
+
+DEVICES = "conformance/tests/test_devices.py"
+
+
+def _to_copies_when_unchanged() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "to", lambda orig: lambda self, *a, **k: (
+        lambda r: r.clone() if r is self else r)(orig(self, *a, **k)))
+
+
+def _to_copy_true_returns_self() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def to(self: Any, *a: Any, **k: Any) -> Any:
+            k.pop("copy", None)
+            return orig(self, *a, **k)
+        return to
+    _set(torch.Tensor, "to", make)
+
+
+def _to_device_dtype_ignores_dtype() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def to(self: Any, *a: Any, **k: Any) -> Any:
+            if len(a) == 2 and isinstance(a[1], torch.dtype):
+                return orig(self, a[0], **k)
+            return orig(self, *a, **k)
+        return to
+    _set(torch.Tensor, "to", make)
+
+
+def _like_ignores_device() -> None:
+    torch = _torch()
+    for name in ("zeros_like", "ones_like", "empty_like", "full_like"):
+        _set(torch, name, lambda orig: lambda input, *a, **k: orig(
+            input, *a, **{key: v for key, v in k.items() if key != "device"}))
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -681,6 +722,20 @@ MUTANTS: tuple[Mutant, ...] = (
            "torch.from_numpy copies an array with negative strides instead of refusing it.",
            ("BRIDGE-03",), f"{BRIDGE}::test_from_numpy_shares_memory",
            _from_numpy_copies_negative_strides),
+    # -- devices and .to() (issue 4) --
+    Mutant("to_copies_when_unchanged",
+           "Tensor.to returns a clone when dtype and device already match.", ("DEVICE-01",),
+           f"{DEVICES}::test_to_returns_self_or_a_copy", _to_copies_when_unchanged),
+    Mutant("to_copy_true_returns_self",
+           "Tensor.to(..., copy=True) drops copy=True (returns self when nothing changes).",
+           ("DEVICE-01",), f"{DEVICES}::test_to_returns_self_or_a_copy",
+           _to_copy_true_returns_self),
+    Mutant("to_device_dtype_ignores_dtype",
+           "Tensor.to(device, dtype) moves to the device and ignores the dtype.",
+           ("DEVICE-01",), f"{DEVICES}::test_to_returns_self_or_a_copy",
+           _to_device_dtype_ignores_dtype),
+    Mutant("like_ignores_device", "torch.*_like ignore their device= argument.",
+           ("DEVICE-03",), f"{DEVICES}::test_devices_of_results", _like_ignores_device),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}
