@@ -657,8 +657,10 @@ def _extremum_formula(name: str) -> Formula:
 # ---- products ------------------------------------------------------------------------------------
 
 def _column_major(t: Tensor) -> bool:
+    """mm_mat1_backward / mm_mat2_backward: "if input was column-major, return grad as
+    column-order" (strides (1, rows), whatever the sizes)."""
     s, st = t._shape, t._strides
-    return s[0] > 1 and s[1] > 1 and st[0] == 1 and st[1] == s[0]
+    return st[0] == 1 and st[1] == s[0]
 
 
 def f_mm(result: Any, a: Tensor, b: Tensor, **_: Any) -> Plan:
@@ -1185,7 +1187,8 @@ def floor_divide(a: Any, b: Any) -> Tensor:
         return res
 
     def bw(g: list[Any]) -> list[Any]:
-        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
-    inputs = [x for x in (a, b) if isinstance(x, Tensor)]
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+    # Note: torch's NotImplemented node has edges only for the inputs that require grad.
+    inputs = [x for x in (a, b) if _req(x)]
     return _record(res, "NotImplemented", inputs, [], bw)
 
