@@ -99,3 +99,32 @@ def test_tensor_copies_as_tensor_shares(dtype: str, call: str, device: str) -> N
             "torch.int64", "torch.complex64")
     assert_conforms(prog(f"a = np.arange(4).astype(np.{np_dtype})", f"t = {call}",
                          "a[...] = 1"), device)
+
+
+READ_ONLY = """
+import warnings, numpy as np, torch
+warnings.simplefilter("always")
+a = np.ones(3)
+a.flags.writeable = False
+counts = []
+for _ in range(2):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t = torch.from_numpy(a)
+    counts.append(sum("not writable" in str(w.message) for w in caught))
+print(counts, t.data_ptr() == a.ctypes.data)
+"""
+
+
+@pytest.mark.claim("BRIDGE-03")
+def test_from_numpy_read_only_warns_once_per_process(device: str) -> None:
+    """A read-only array still shares its memory; torch warns the first time in a process
+    ("This type of warning will be suppressed for the rest of this program"). Process history
+    is outside the model, so this runs torch alone in a fresh interpreter."""
+    import subprocess
+    import sys
+    if device != "cpu":
+        pytest.skip("NOT RUN: from_numpy makes CPU tensors; checked once, on cpu")
+    out = subprocess.run([sys.executable, "-c", READ_ONLY], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.strip()
+    assert out == "[1, 0] True", out
