@@ -19,6 +19,7 @@ from .strategies import (
     arith_step,
     index_step,
     inplace_step,
+    layout_expr,
     literal,
     shapes,
     view_step,
@@ -44,18 +45,8 @@ def grad_leaf(d: Drafter) -> str:
     if how == "factory":
         code = (f"{name} = torch.tensor({literal(shp, dt, seed)}, dtype=torch.{dt}, "
                 "device=dev, requires_grad=True)")
-    elif how == "transposed":
-        t_shape = (shp[1], shp[0]) + tuple(shp[2:])
-        code = (f"{name} = torch.tensor({literal(t_shape, dt, seed)}, dtype=torch.{dt}, "
-                "device=dev).transpose(0, 1).requires_grad_()")
-    elif how == "expanded":
-        small = (1,) + tuple(shp[1:])
-        code = (f"{name} = torch.tensor({literal(small, dt, seed)}, dtype=torch.{dt}, "
-                f"device=dev).expand({', '.join(map(str, shp))}).requires_grad_()")
     else:
-        big = (shp[0] * 2,) + tuple(shp[1:])
-        code = (f"{name} = torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, "
-                "device=dev)[::2].requires_grad_()")
+        code = f"{name} = {layout_expr(shp, dt, seed, how)}.requires_grad_()"
     d.add(code, name)
     return name
 

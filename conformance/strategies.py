@@ -163,23 +163,32 @@ def source(d: Drafter, *, dtype: str | None = None, shape: Sequence[int] | None 
     seed = d.draw(st.integers(0, 16), label="seed")
     choice = d.draw(st.sampled_from(["plain", "transposed", "strided", "offset", "expanded"])
                     if layout and len(shp) >= 1 else st.just("plain"), label="layout")
-    base = f"torch.tensor({literal(shp, dt, seed)}, dtype=torch.{dt}, device=dev)"
-    if choice == "transposed" and len(shp) >= 2:
-        t_shape = (shp[1], shp[0]) + tuple(shp[2:])
-        base = (f"torch.tensor({literal(t_shape, dt, seed)}, dtype=torch.{dt}, device=dev)"
-                ".transpose(0, 1)")
-    elif choice == "strided":
-        big = (shp[0] * 2,) + tuple(shp[1:])
-        base = f"torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, device=dev)[::2]"
-    elif choice == "offset":
-        big = (shp[0] + 1,) + tuple(shp[1:])
-        base = f"torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, device=dev)[1:]"
-    elif choice == "expanded":
-        small = tuple(1 if i == 0 else s for i, s in enumerate(shp))
-        base = (f"torch.tensor({literal(small, dt, seed)}, dtype=torch.{dt}, device=dev)"
-                f".expand({', '.join(map(str, shp))})")
+    base = layout_expr(shp, dt, seed, choice)
     d.add(f"{name} = {base}", name)
     return name
+
+
+def layout_expr(shp: Sequence[int], dt: str, seed: int, choice: str) -> str:
+    """An expression for a tensor of shape ``shp`` laid out as ``choice``: "plain",
+    "transposed" (dims 0 and 1 swapped), "strided" (every other row), "offset" (rows from the
+    second) or "expanded" (dim 0 with stride 0)."""
+    shp = tuple(shp)
+    base = f"torch.tensor({literal(shp, dt, seed)}, dtype=torch.{dt}, device=dev)"
+    if choice == "transposed" and len(shp) >= 2:
+        t_shape = (shp[1], shp[0]) + shp[2:]
+        return (f"torch.tensor({literal(t_shape, dt, seed)}, dtype=torch.{dt}, device=dev)"
+                ".transpose(0, 1)")
+    if choice == "strided" and shp:
+        big = (shp[0] * 2,) + shp[1:]
+        return f"torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, device=dev)[::2]"
+    if choice == "offset" and shp:
+        big = (shp[0] + 1,) + shp[1:]
+        return f"torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, device=dev)[1:]"
+    if choice == "expanded" and shp:
+        small = (1,) + shp[1:]
+        return (f"torch.tensor({literal(small, dt, seed)}, dtype=torch.{dt}, device=dev)"
+                f".expand({', '.join(map(str, shp))})")
+    return base
 
 
 def broadcastable_shape(d: Drafter, shape: Sequence[int]) -> tuple[int, ...]:

@@ -91,32 +91,32 @@ class _DecoratorContextManager:
         raise NotImplementedError
 
 
-class no_grad(_DecoratorContextManager):  # noqa: N801 - torch's name
+class _GradSwitch(_DecoratorContextManager):
+    """A block with grad mode set to ``mode``, restored on exit."""
+
+    mode = True
+
+    def __init__(self) -> None:
+        self.prev = True
+
+    def __enter__(self) -> None:
+        self.prev = _state["grad"]
+        _state["grad"] = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state["grad"] = self.prev
+
+
+class no_grad(_GradSwitch):  # noqa: N801 - torch's name
     """https://docs.pytorch.org/docs/stable/generated/torch.no_grad.html
     "the result of every computation will have requires_grad=False, even when the inputs have
     requires_grad=True." """
 
-    def __init__(self) -> None:
-        self.prev = True
-
-    def __enter__(self) -> None:
-        self.prev = _state["grad"]
-        _state["grad"] = False
-
-    def __exit__(self, *exc: object) -> None:
-        _state["grad"] = self.prev
+    mode = False
 
 
-class enable_grad(_DecoratorContextManager):  # noqa: N801
-    def __init__(self) -> None:
-        self.prev = True
-
-    def __enter__(self) -> None:
-        self.prev = _state["grad"]
-        _state["grad"] = True
-
-    def __exit__(self, *exc: object) -> None:
-        _state["grad"] = self.prev
+class enable_grad(_GradSwitch):  # noqa: N801
+    mode = True
 
 
 class set_grad_enabled(_DecoratorContextManager):  # noqa: N801

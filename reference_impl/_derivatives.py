@@ -152,7 +152,7 @@ def rebase(self: Tensor, node: A.Node) -> None:
     def copy_slices(grads: list[Any]) -> list[Any]:
         g = grads[0]
         assert node._backward is not None
-        res = node._backward([_embed_slice(g, bgeom, vgeom, read=True)])
+        res = node._backward([_embed_slice(g, bgeom, vgeom)])
         grad_base = _copy_slices_result(g, bgeom, vgeom, res[0])
         return [grad_base] + list(res[1:])
     cs = A.node_class("CopySlices")([A.gradient_edge(base)] + list(node.next_functions[1:]),
@@ -313,7 +313,7 @@ def _as_strided_backward(g: Tensor, bgeom: Any, vgeom: Any) -> Tensor:
     return view_of(flat, bshape, bstrides, boff - rel, track=True)
 
 
-def _embed_slice(g: Tensor, bgeom: Any, vgeom: Any, read: bool) -> Tensor:
+def _embed_slice(g: Tensor, bgeom: Any, vgeom: Any) -> Tensor:
     """The part of ``g`` (laid out as the base) that the view covers, as a fresh tensor."""
     vals = _vals(g)
     vshape = vgeom[0]
