@@ -706,16 +706,20 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     da, db = input.dim(), other.dim()
     with A.suspended():
         res = _ORIG_MATMUL(input, other)  # every error check first
+    if db == 1 and da in (1, 2):
+        # Note: as codegen does, each operand is saved only for the other's formula (mv's
+        # self: grad.ger(vec) needs vec, vec: self.t().mv(grad) needs self).
+        sb = S(other) if _req(input) else None
+        sa = S(input) if _req(other) else None
+        saved = [s for s in (sa, sb) if s]
     if da == 1 and db == 1:
-        sa, sb = S(input), S(other)
-        return _record(res, "DotBackward0", [input, other], [sa, sb], lambda g: [
-            O.mul(g[0], sb.tensor) if _req(input) else None,
-            O.mul(g[0], sa.tensor) if _req(other) else None])
+        return _record(res, "DotBackward0", [input, other], saved, lambda g: [
+            O.mul(g[0], sb.tensor) if sb else None,
+            O.mul(g[0], sa.tensor) if sa else None])
     if da == 2 and db == 1:
-        sa, sb = S(input), S(other)
-        return _record(res, "MvBackward0", [input, other], [sa, sb], lambda g: [
-            O.mul(V.unsqueeze(g[0], 1), sb.tensor) if _req(input) else None,
-            O.matmul(V.t(sa.tensor), g[0]) if _req(other) else None])
+        return _record(res, "MvBackward0", [input, other], saved, lambda g: [
+            O.mul(V.unsqueeze(g[0], 1), sb.tensor) if sb else None,
+            O.matmul(V.t(sa.tensor), g[0]) if sa else None])
     if da == 2 and db == 2:
         return mm(input, other)
     if da == 1 and db == 2:
