@@ -270,7 +270,8 @@ _CLAIMS = [
           "tensor are reflected in the ndarray and vice versa."),
     Claim("BRIDGE-02", "BRIDGE", GEN + "torch.Tensor.numpy.html",
           "Without force=True, numpy() refuses tensors that require grad, are not on the CPU, "
-          "or have a dtype NumPy lacks (bfloat16); force=True detaches first."),
+          "have the conjugate bit set, or have a dtype NumPy lacks (bfloat16); force=True "
+          "detaches, copies to the CPU and resolves the conjugation first."),
     Claim("BRIDGE-03", "BRIDGE", GEN + "torch.from_numpy.html",
           "torch.from_numpy shares the ndarray's memory (not resizable) and refuses negative "
           "strides, non-native byte order and dtypes torch cannot hold."),
@@ -278,11 +279,18 @@ _CLAIMS = [
           "torch.tensor(ndarray) always copies; torch.as_tensor shares the ndarray's memory "
           "when dtype and device allow and copies otherwise."),
     Claim("BRIDGE-05", "BRIDGE", GEN + "torch.from_numpy.html",
-          "NumPy's bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64 "
-          "and complex128 map to the torch dtypes of the same names, both ways."),
+          "NumPy's bool, uint8, int8, int16, int32, int64, uint16, uint32, uint64, float16, "
+          "float32, float64, complex64 and complex128 map to the torch dtypes of the same "
+          "names, both ways."),
     Claim("BRIDGE-06", "BRIDGE", D2L + "ndarray.html",
           "D2L (after PyTorch's old docs): all CPU tensors except a CharTensor convert to "
           "NumPy and back (int8 converts today: the exception is stale).", source="d2l"),
+    Claim("BRIDGE-07", "BRIDGE", GEN + "torch.asarray.html",
+          "torch.asarray shares memory with a tensor or ndarray of the requested dtype and "
+          "device; copy=True always copies, copy=False raises when sharing is impossible."),
+    Claim("BRIDGE-08", "BRIDGE", GEN + "torch.conj.html",
+          "conj() returns a view with the conjugate bit flipped (input itself for non-complex "
+          "dtypes); resolve_conj() materialises it, and copies never carry the bit."),
     # DEVICE
     Claim("DEVICE-01", "DEVICE", GEN + "torch.Tensor.to.html",
           "If the tensor already has the requested dtype and device, to() returns self; "

@@ -135,6 +135,8 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
     inference = getattr(t, "is_inference", None)
     if callable(inference) and inference():
         facts["is_inference"] = True
+    if t.is_complex() and t.is_conj():
+        facts["is_conj"] = True
     if with_values and str(t.device) != "meta":
         values = plain(t.tolist())
         # The reference says which elements hold uninitialised memory; those are not facts.

@@ -70,7 +70,7 @@ def literal(shape: Sequence[int], dtype: str, seed: int) -> str:
         k = (seed * 7 + i * 5) % 17 - 8
         if dtype == "bool":
             flat.append((seed + i) % 3 != 0)
-        elif dtype == "uint8":
+        elif dtype.startswith("uint"):
             flat.append(abs(k) + i % 5)
         elif dtype in INT_DTYPES:
             flat.append(k)

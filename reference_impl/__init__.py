@@ -60,12 +60,15 @@ from ._dtypes import (
     promote_types,
     set_default_dtype,
     uint8,
+    uint16,
+    uint32,
+    uint64,
 )
 from ._dtypes import bool_ as bool  # noqa: A001 - torch.bool
 from ._errors import NotModelled
 from ._indexing import gather, index_select, masked_select, nonzero
 from ._layout import broadcast_shapes as _broadcast_shapes
-from ._numpy_bridge import as_tensor, from_numpy
+from ._numpy_bridge import as_tensor, asarray, conj, from_numpy, is_conj, resolve_conj
 from ._ops import (
     abs,
     add,

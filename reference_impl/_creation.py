@@ -161,6 +161,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     is_float = any(isinstance(v, float) for v in (start, end, step))
     dt = dtype or (D.get_default_dtype() if is_float else D.int64)
+    if dt in D.BAREBONES_UNSIGNED:
+        if canonical(device).type != "cpu" if device is not None else False:
+            raise NotModelled(f"arange of {dt} off the CPU")
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{D.SCALAR_TYPE[dt.name]}'")
     n = math.ceil((end - start) / step)
     t = Tensor._empty((n,), dt, canonical(device))
     if n and t._storage.has_data():

@@ -11,7 +11,8 @@ import numpy as np
 
 __all__ = [
     "dtype", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
-    "float32", "float64", "complex64", "complex128", "ALL_DTYPES", "promote_types",
+    "float32", "float64", "complex64", "complex128", "uint16", "uint32", "uint64",
+    "ALL_DTYPES", "BAREBONES_UNSIGNED", "promote_types",
     "get_default_dtype", "set_default_dtype", "can_cast", "result_type_of",
 ]
 
@@ -77,7 +78,19 @@ ALL_DTYPES: tuple[dtype, ...] = (
     bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
     complex64, complex128,
 )
-BY_NAME = {d.name: d for d in ALL_DTYPES}
+# torch's "barebones" unsigned types: storage, copies, views and the NumPy bridge work;
+# promotion with another integer type raises, and most kernels are not built for them
+# (https://github.com/pytorch/pytorch/issues/58734). The model keeps their data and refuses
+# arithmetic (NotModelled) rather than guess which kernels exist.
+uint16 = dtype("uint16", 2, "u", np.uint16, np.uint16)
+uint32 = dtype("uint32", 4, "u", np.uint32, np.uint32)
+uint64 = dtype("uint64", 8, "u", np.uint64, np.uint64)
+BAREBONES_UNSIGNED: tuple[dtype, ...] = (uint16, uint32, uint64)
+BY_NAME = {d.name: d for d in ALL_DTYPES + BAREBONES_UNSIGNED}
+SCALAR_TYPE = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+    "int64": "Long", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+}
 
 # torch's legacy aliases (torch.float, torch.long, ...).
 ALIASES = {
@@ -106,6 +119,11 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """torch.promote_types: the smallest dtype both can be cast to without losing category."""
     if a is b:
         return a
+    if (a in BAREBONES_UNSIGNED or b in BAREBONES_UNSIGNED) and a.kind in "biu" \
+            and b.kind in "biu":
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {SCALAR_TYPE[a.name]} and "
+                           f"{SCALAR_TYPE[b.name]}")
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)

@@ -32,6 +32,11 @@ from ._views import select, slice_dim, unsqueeze
 _INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
 
 
+def refuse_conj(t: Tensor) -> None:
+    if t._conj:
+        raise NotModelled("an indexed write through a tensor with the conjugate bit")
+
+
 def _long_tensor(values: Sequence[int] | np.ndarray, dev: Any) -> Tensor:
     arr = np.asarray(values, dtype=np.int64)
     t = Tensor._empty(arr.shape, D.int64, dev)
@@ -279,6 +284,7 @@ def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
     assert_no_partial_overlap(view, value)
     ishape, _ = _broadcast_indices(adv)
     _check_bounds(view, adv)
+    refuse_conj(view)
     raw = view._raw()
     key: list[Any] = [slice(None)] * view.dim()
     for d, t in adv:
@@ -466,6 +472,7 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = N
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     else:
         vals = np.full(index._shape, src)
+    refuse_conj(self)
     raw = self._raw()
     # Note: with duplicate indices torch leaves the winner unspecified; strategies avoid them.
     grid = list(np.indices(index._shape, sparse=True))

@@ -33,13 +33,15 @@ LEGACY_NAMES = {
     "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
     "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
     "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+    "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
 }
 
 C_NAMES = {
     "bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
     "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
     "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
-    "complex128": "c10::complex<double>",
+    "complex128": "c10::complex<double>", "uint16": "uint16_t", "uint32": "uint32_t",
+    "uint64": "uint64_t",
 }
 
 
@@ -181,6 +183,7 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     check_same_device(tensors if target is None or any(t is target for t in tensors)
                       else [target, *tensors])
     compute, result = _compute_and_result_dtypes(operands, promotion)
+    refuse_barebones(name, compute, *tensors)
     if precheck is not None:
         precheck(compute)
     if target is not None:
@@ -211,6 +214,15 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
                 lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
                 resize=out is not None and not read_write, resize_warnings=2 if casts else 1,
                 sources=tensors, elementwise=True)
+
+
+def refuse_barebones(name: str, *dtypes_or_tensors: Any) -> None:
+    """Kernels for uint16/32/64 exist for some ops and not others, by op and device: the model
+    does not guess (see ``_dtypes.BAREBONES_UNSIGNED``)."""
+    for x in dtypes_or_tensors:
+        dt = x._dtype if isinstance(x, Tensor) else x
+        if dt in D.BAREBONES_UNSIGNED:
+            raise NotModelled(f"{name} on {dt} (kernels for uint16/32/64 vary by op)")
 
 
 def check_same_device(tensors: Sequence[Tensor]) -> None:
@@ -756,6 +768,7 @@ def _reduce_dims(t: Tensor, dim: Any) -> tuple[int, ...]:
 def _reduction(name: str, input: Tensor, dim: Any, keepdim: bool, result: D.dtype,
                fn: Callable[[Any, tuple[int, ...]], Any], out: Tensor | None) -> Tensor:
     check_no_graph(name, input)
+    refuse_barebones(name, input, result)
     dims = _reduce_dims(input, dim)
     shape = tuple((1 if d in dims else s) for d, s in enumerate(input._shape)
                   if keepdim or d not in dims)
@@ -841,6 +854,7 @@ def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
 def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tensor | None,
              fn: Callable[[Any, Any], Any]) -> Tensor:
     check_no_graph(name, a, b)
+    refuse_barebones(name, a, b)
     if out is not None:
         if out._dtype is not a._dtype:
             raise RuntimeError(f"Expected out tensor to have dtype {C_NAMES[a._dtype.name]}, "

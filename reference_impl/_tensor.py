@@ -35,14 +35,15 @@ class Tensor:
 
     __slots__ = ("_storage", "_offset", "_shape", "_strides", "_dtype", "_vc", "_base_t",
                  "_view", "_requires_grad", "_grad", "_grad_fn", "_retains_grad",
-                 "_output_nr", "_attr_version", "_creation", "_inference", "__weakref__",
-                 "__dict__")
+                 "_output_nr", "_attr_version", "_creation", "_inference", "_conj",
+                 "__weakref__", "__dict__")
 
     # Slot attributes (the state torch documents), typed for the checker.
     _storage: Storage
     _offset: int
     _shape: tuple[int, ...]
     _strides: tuple[int, ...]
+    _conj: bool  # the conjugate bit (conj() views of complex tensors)
     _dtype: dtype
     _vc: VersionCounter
     _base_t: Tensor | None
@@ -231,6 +232,7 @@ class Tensor:
         t._creation = "default"
         from ._autograd import _state
         t._inference = bool(_state["inference"])
+        t._conj = False
         return t
 
     @classmethod
@@ -353,14 +355,17 @@ class Tensor:
                           strides=tuple(s * isz for s in self._strides))
 
     def _values(self) -> np.ndarray:
-        """A fresh NumPy array of this tensor's values (bfloat16 widened to float32)."""
-        return np.array(from_storage(self._raw(), self._dtype), copy=True)
+        """A fresh NumPy array of this tensor's values (bfloat16 widened to float32; a tensor
+        with the conjugate bit reads its storage conjugated)."""
+        values = np.array(from_storage(self._raw(), self._dtype), copy=True)
+        return np.conj(values) if self._conj else values
 
     def _write(self, values: Any) -> None:
         """Store ``values`` (broadcast to this tensor's shape) through this tensor's strides."""
         if self.numel() == 0:
             return
         raw = self._raw()
+        values = np.conj(values) if self._conj else values
         raw[...] = to_storage(np.broadcast_to(np.asarray(values), self._shape), self._dtype)
         self._written_bytes()[...] = True
 
@@ -467,7 +472,7 @@ class Tensor:
 
 def _to_python(values: np.ndarray, dt: dtype) -> np.ndarray:
     if dt.kind in "iu":
-        return values.astype(np.int64)
+        return values.astype(np.uint64 if dt.name == "uint64" else np.int64)
     if dt.kind == "f":
         return values.astype(np.float64)
     return values
@@ -494,6 +499,7 @@ def view_of(src: Tensor, shape: Sequence[int], strides: Sequence[int], offset: i
     t = Tensor._new(src._storage, offset, shape, strides, src._dtype, vc=src._vc,
                     base=root if track else None, is_view=track)
     t._inference = src._inference
+    t._conj = src._conj
     from ._autograd import record_view
     record_view(src, t)
     return t
@@ -626,6 +632,7 @@ def detach(self: Tensor) -> Tensor:
     t = Tensor._new(self._storage, self._offset, self._shape, self._strides, self._dtype,
                     vc=self._vc)
     t._inference = self._inference
+    t._conj = self._conj
     return t
 
 
@@ -647,6 +654,7 @@ def _data_get(self: Tensor) -> Tensor:
     (so in-place changes through it are invisible to autograd's checks)."""
     t = Tensor._new(self._storage, self._offset, self._shape, self._strides, self._dtype)
     t._inference = self._inference
+    t._conj = self._conj
     return t
 
 

@@ -13,7 +13,9 @@ from conformance.strategies import literal, shapes
 from conformance.tests.test_claims import prog
 
 NUMPY_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-                "float64", "complex64", "complex128")
+                "float64", "complex64", "complex128", "uint16", "uint32", "uint64")
+# torch's "barebones" unsigned types: storage, copies, views and the bridge, few kernels.
+BAREBONES = ("uint16", "uint32", "uint64")
 LAYOUTS = ("", ".t()", "[::2]", "[1:]", ".expand(2, *([-1] * 0))")
 
 
@@ -47,7 +49,17 @@ def test_numpy_shares_memory(dtype: str, shape: tuple[int, ...], seed: int, layo
      "a[0, 0] = 5"],
     ["t = torch.ones(2, dtype=torch.bfloat16, device=dev)", "a = t.numpy()"],
     ["t = torch.ones(2, device='meta')", "a = t.numpy()"],
+    ["t = torch.ones(2, device='meta')", "a = t.numpy(force=True)"],
+    ["t = torch.ones(2, device=dev, requires_grad=True)", "with torch.no_grad():",
+     "    a = t.numpy()", "a[0] = 5"],
+    ["t = torch.ones(2, dtype=torch.bfloat16, device=dev, requires_grad=True)",
+     "a = t.numpy()"],
     ["t = (torch.ones(2, device=dev, requires_grad=True) * 2)", "a = t.numpy()"],
+    ["t = torch.tensor([[1+2j, 3j], [1, 2-1j]], device=dev)", "a = t.conj().numpy()"],
+    ["t = torch.tensor([[1+2j, 3j], [1, 2-1j]], device=dev)", "c = t.conj()",
+     "a = c.numpy(force=True)", "b = c.t().numpy(force=True)", "a[0, 0] = 7"],
+    ["t = torch.ones(2, 3, dtype=torch.complex64, device=dev, requires_grad=True)",
+     "a = t.numpy(force=True)"],
 ])
 def test_numpy_refuses(lines: list[str], device: str) -> None:
     """numpy() refuses what NumPy cannot share without a copy or a graph."""
@@ -67,7 +79,8 @@ def test_from_numpy_shares_memory(dtype: str, shape: tuple[int, ...], view: str,
     assert_conforms(prog(
         f"a = np.arange({n}).astype(np.{dtype if dtype != 'bool' else 'bool_'})"
         f".reshape({shape}){view}",
-        "t = torch.from_numpy(a)", "t.add_(1)" if dtype != "bool" else "t.fill_(True)",
+        "t = torch.from_numpy(a)",
+        "t.fill_(True)" if dtype == "bool" else "t.fill_(5)" if dtype in BAREBONES else "t.add_(1)",
         "a[...] = 3" if dtype != "bool" else "a[...] = False"), device)
 
 
@@ -128,3 +141,53 @@ def test_from_numpy_read_only_warns_once_per_process(device: str) -> None:
     out = subprocess.run([sys.executable, "-c", READ_ONLY], capture_output=True, text=True,
                          timeout=120, check=True).stdout.strip()
     assert out == "[1, 0] True", out
+
+
+@pytest.mark.claim("BRIDGE-07")
+@pytest.mark.parametrize("source", [
+    "np.arange(6.).reshape(2, 3).T", "np.arange(6, dtype=np.int32)[::2]",
+    "torch.arange(6., device=dev).reshape(2, 3).t()",
+    "torch.ones(3, dtype=torch.int64, device=dev)",
+])
+@pytest.mark.parametrize("call", [
+    "torch.asarray(s)", "torch.asarray(s, copy=True)", "torch.asarray(s, copy=False)",
+    "torch.asarray(s, dtype=torch.float32)", "torch.asarray(s, dtype=torch.float32, copy=False)",
+    "torch.asarray(s, device='meta')", "torch.asarray(s, device='meta', copy=False)",
+    "torch.asarray(s, dtype=torch.float64, requires_grad=True)",
+])
+def test_asarray(source: str, call: str, device: str) -> None:
+    """asarray shares when it can (a tensor comes back as itself), copy=True always copies
+    (keeping the layout), copy=False refuses a needed copy."""
+    write = "s[0, 0] = 9" if "reshape" in source else "s[0] = 9"
+    assert_conforms(prog(f"s = {source}", f"t = {call}", write), device)
+
+
+@pytest.mark.claim("BRIDGE-07")
+@pytest.mark.parametrize("lines", [
+    ["t = torch.asarray([1, 2.5])", "u = torch.asarray([[1, 2]], dtype=torch.int16)"],
+    ["t = torch.asarray([1, 2], copy=False)"],
+    ["t = torch.asarray(np.float32(2))", "u = torch.asarray(np.int16(3), device=dev)"],
+    ["t = torch.asarray(np.float32(2), copy=False)"],
+    ["a = np.arange(4.)[::-1]", "t = torch.asarray(a)"],
+    ["a = np.arange(4.)", "t = torch.asarray(a, requires_grad=True)", "a[0] = 5"],
+])
+def test_asarray_sequences_and_scalars(lines: list[str], device: str) -> None:
+    """Python sequences and NumPy scalars are always copied, so copy=False refuses them."""
+    assert_conforms(prog(*lines), device)
+
+
+@pytest.mark.claim("BRIDGE-08")
+@pytest.mark.parametrize("lines", [
+    ["x = torch.tensor([[1+2j, 3j], [1, 2-1j]], device=dev)", "c = x.conj()", "d = c.t()",
+     "e = c.clone()", "f = c.resolve_conj()", "g = d.resolve_conj()", "h = c.conj()",
+     "c.add_(1)", "i = c + 1", "c[0, 1] = 5 + 5j"],
+    ["x = torch.tensor([1+2j, 3j], device=dev)", "c = torch.conj(x)", "d = c.detach()",
+     "e = c.data", "f = c.to(torch.complex128)", "g = c[0]", "v = c.tolist()",
+     "k = c.contiguous()", "r = c.reshape(2)"],
+    ["x = torch.tensor([1.0, 2.0], device=dev)", "c = x.conj()", "r = x.resolve_conj()",
+     "d = torch.conj(x)", "k = x.is_conj()"],
+])
+def test_conjugate_bit(lines: list[str], device: str) -> None:
+    """conj() is a lazy view: reads see conjugated values, writes store them conjugated,
+    views keep the bit and copies drop it."""
+    assert_conforms(prog(*lines), device)

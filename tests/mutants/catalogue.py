@@ -507,6 +507,41 @@ def _numpy_detaches() -> None:
          lambda orig: lambda self, *a, **k: orig(self.detach(), *a, **k))
 
 
+def _asarray_copy_true_shares() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def asarray(obj: Any, *a: Any, copy: Any = None, **k: Any) -> Any:
+            return orig(obj, *a, copy=None if copy else copy, **k)
+        return asarray
+    _set(torch, "asarray", make)
+
+
+def _numpy_ignores_conj_bit() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def numpy(self: Any, *a: Any, **k: Any) -> Any:
+            if self.is_conj():
+                return orig(self.conj(), *a, **k)  # the unconjugated memory, silently
+            return orig(self, *a, **k)
+        return numpy
+    _set(torch.Tensor, "numpy", make)
+
+
+def _clone_keeps_conj_bit() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def clone(self: Any, *a: Any, **k: Any) -> Any:
+            out = orig(self, *a, **k)
+            if self.is_conj():
+                return orig(self.conj(), *a, **k).conj()  # a lazy copy: the bit stays set
+            return out
+        return clone
+    _set(torch.Tensor, "clone", make)
+
+
 def _from_numpy_copies_negative_strides() -> None:
     torch = _torch()
 
@@ -722,6 +757,14 @@ MUTANTS: tuple[Mutant, ...] = (
            "torch.from_numpy copies an array with negative strides instead of refusing it.",
            ("BRIDGE-03",), f"{BRIDGE}::test_from_numpy_shares_memory",
            _from_numpy_copies_negative_strides),
+    Mutant("asarray_copy_true_shares", "torch.asarray ignores copy=True (shares memory).",
+           ("BRIDGE-07",), f"{BRIDGE}::test_asarray", _asarray_copy_true_shares),
+    Mutant("numpy_ignores_conj_bit",
+           "Tensor.numpy of a conjugate view returns the unconjugated memory instead of "
+           "raising.", ("BRIDGE-02",), f"{BRIDGE}::test_numpy_refuses",
+           _numpy_ignores_conj_bit),
+    Mutant("clone_keeps_conj_bit", "Tensor.clone of a conjugate view keeps the bit set.",
+           ("BRIDGE-08",), f"{BRIDGE}::test_conjugate_bit", _clone_keeps_conj_bit),
     # -- devices and .to() (issue 4) --
     Mutant("to_copies_when_unchanged",
            "Tensor.to returns a clone when dtype and device already match.", ("DEVICE-01",),
