@@ -4,6 +4,7 @@ reproduction that needs only torch."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -12,7 +13,8 @@ import numpy as np
 
 import reference_impl
 
-from .compare import Mismatch, MismatchLog, compare_steps
+from .compare import FULL, LAYOUT, Mismatch, MismatchLog, compare_steps
+from .expectations import Expectation, active
 from .observe import grad_of, is_tensor
 from .program import Program
 from .runner import NOT_MODELLED, Session, Trace
@@ -20,6 +22,7 @@ from .runner import NOT_MODELLED, Session, Trace
 PASS = "PASS"
 MISMATCH = "MISMATCH"
 UNMODELLED = "UNMODELLED"
+EXPECTED = "EXPECTED"  # a departure an expectation entry records (conformance/expectations.toml)
 
 
 @dataclass
@@ -31,6 +34,7 @@ class CaseResult:
     torch_trace: Trace | None = None
     reference_trace: Trace | None = None
     note: str = ""
+    expectation: Expectation | None = None
 
     @property
     def reproduction(self) -> str:
@@ -40,7 +44,8 @@ class CaseResult:
         return {"program": self.program.to_json(), "device": self.device,
                 "verdict": self.verdict, "note": self.note,
                 "mismatches": [m.to_json() for m in self.mismatches],
-                "reproduction": self.reproduction if self.mismatches else None}
+                "reproduction": self.reproduction if self.mismatches else None,
+                "expectation": self.expectation.id if self.expectation else None}
 
     def explain(self) -> str:
         lines = [f"{self.verdict} on {self.device}"
@@ -61,14 +66,19 @@ def _short(v: Any, limit: int = 160) -> str:
     return s if len(s) <= limit else s[:limit] + "..."
 
 
-def check(program: Program, device: str = "cpu", torch_module: ModuleType | None = None
-          ) -> CaseResult:
-    """The whole differential check of one program on one device."""
+def check(program: Program, device: str = "cpu", torch_module: ModuleType | None = None,
+          expectations: Sequence[Expectation] | None = None) -> CaseResult:
+    """The whole differential check of one program on one device. ``expectations`` are the
+    recorded departures to recognise (default: the project's entries active for this torch and
+    device, for the program's claims)."""
     if torch_module is None:
         import torch
         torch_module = torch
+    if expectations is None:
+        expectations = active(str(torch_module.__version__), device, program.claims)
     ref, tt = Session(reference_impl, device), Session(torch_module, device)
     log = MismatchLog()
+    scope = scope_for(device)
     for i, step in enumerate(program.steps, start=1):
         r = ref.step(step)
         if r.error and r.error[0] == NOT_MODELLED:
@@ -76,10 +86,28 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
             verdict = MISMATCH if log.mismatches else UNMODELLED
             return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
                               note=f"not modelled: {r.error[1]}")
-        log.add(compare_steps(i, tt.step(step), r))
+        found = compare_steps(i, tt.step(step), r, scope)
+        known = expected_departure(found, expectations)
+        if known is not None and not log.mismatches:
+            # The step is the recorded departure; what follows it would only echo it.
+            return CaseResult(program, device, EXPECTED, found, tt.trace, ref.trace,
+                              note=f"expected: {known.id}: {known.reason}", expectation=known)
+        log.add(found)
         sync_values(tt.namespace, ref.namespace)
     verdict = MISMATCH if log.mismatches else PASS
     return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace)
+
+
+def expected_departure(found: Sequence[Mismatch], expectations: Sequence[Expectation]
+                       ) -> Expectation | None:
+    """The expectation entry that explains a step's mismatches (one of them matches it)."""
+    return next((e for e in expectations for m in found
+                 if e.matches(m.path, m.torch, m.reference)), None)
+
+
+def scope_for(device: str) -> str:
+    """Meta tensors have no data, and meta's kernels their own messages: compare the layout."""
+    return LAYOUT if device.split(":")[0] == "meta" else FULL
 
 
 def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any]) -> None:

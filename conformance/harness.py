@@ -1,11 +1,48 @@
-"""What conformance tests call: run a Program differentially and fail with a reproduction."""
+"""What conformance tests call: run a Program differentially and fail with a reproduction.
+
+Each test's checks are also recorded (``RECORD``): how many programs it checked, which
+expectation entries it met, and its failing case. The pytest plugin reads the record after the
+test and hands it to the results file (``conformance/results.py``).
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
 import pytest
 
-from .check import PASS, UNMODELLED, CaseResult, check
+from .check import EXPECTED, PASS, UNMODELLED, CaseResult, check
 from .program import Program
+
+META_NO_DATA = "meta tensors have none"
+# Why autograd tests do not run on meta (their no_meta marker).
+META_GRADS = ("gradients on meta: accumulation there skips the in-place kernels whose version "
+              "bumps CPU and CUDA show, and backward reads gradient values")
+OBSERVED_LIMIT = 20_000  # characters of observed facts kept per failing case
+
+
+@dataclass
+class Record:
+    """What one test's checks found."""
+
+    claims: tuple[str, ...] = ()
+    examples: int = 0
+    expected: dict[str, int] = field(default_factory=dict)  # expectation id -> programs
+    case: dict[str, Any] | None = None  # the last failing (or expected) case, as JSON
+
+    def to_json(self) -> dict[str, Any]:
+        return {"examples": self.examples, "expected": dict(self.expected), "case": self.case}
+
+
+RECORD = Record()
+
+
+def start_test(claims: tuple[str, ...]) -> None:
+    """Called by the plugin before each test."""
+    global RECORD
+    RECORD = Record(claims=claims)
 
 
 def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") -> CaseResult:
@@ -16,12 +53,52 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
     pass. Random autograd programs may wander into documented-as-open corners (double backward
     through a scatter formula, a warning torch gives once per process); with
     ``unmodelled="reject"`` Hypothesis discards such a program (it counts as neither pass nor
-    failure, and too many discards fail the test's health check)."""
+    failure, and too many discards fail the test's health check). A departure recorded in
+    ``conformance/expectations.toml`` (verdict EXPECTED) does not fail the test; the report
+    shows it."""
+    if RECORD.claims and not program.claims:
+        program = Program(program.steps, RECORD.claims)
     result = check(program, device)
+    if result.verdict == UNMODELLED and device.split(":")[0] == "meta" \
+            and META_NO_DATA in result.note:
+        # Meta tensors have no data: a program that reads values cannot be checked there.
+        from hypothesis import currently_in_test_context, event, reject
+        if currently_in_test_context():
+            event("meta: reads data")
+            reject()
+        pytest.skip(f"NOT RUN on meta: the program reads data ({result.note})")
     if result.verdict == UNMODELLED and unmodelled == "reject":
         from hypothesis import event, reject
         event(f"unmodelled: {result.note[:60]}")
         reject()
+    RECORD.examples += 1
+    if result.verdict == EXPECTED and result.expectation is not None:
+        eid = result.expectation.id
+        RECORD.expected[eid] = RECORD.expected.get(eid, 0) + 1
+        RECORD.case = case_json(result)
+        return result
     if result.verdict != PASS:
+        RECORD.case = case_json(result)
         pytest.fail(result.explain(), pytrace=False)
     return result
+
+
+def case_json(result: CaseResult) -> dict[str, Any]:
+    """One case for the results file: the program, the torch-only reproduction, every
+    mismatch with its path, and the facts torch showed at the last compared step."""
+    observed: Any = None
+    if result.torch_trace is not None and result.torch_trace.steps:
+        observed = result.torch_trace.steps[-1].state.get("values")
+        text = json.dumps(observed, default=str)
+        if len(text) > OBSERVED_LIMIT:
+            observed = {"truncated": text[:OBSERVED_LIMIT]}
+    return {"verdict": result.verdict, "message": result.note or result.verdict,
+            "program": result.program.source(result.device),
+            "reproduction": result.reproduction if result.mismatches else None,
+            "mismatches": [_jsonable(m.to_json()) for m in result.mismatches],
+            "observed": observed,
+            "expectation": result.expectation.id if result.expectation else None}
+
+
+def _jsonable(v: Any) -> Any:
+    return json.loads(json.dumps(v, default=str))

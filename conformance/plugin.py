@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from . import claims as claims_mod
+from . import harness
 from .devices import DEVICES, availability
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -43,6 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim(*ids): the documented claims a test checks")
+    config.addinivalue_line("markers", "no_meta(reason): the test does not run on the meta "
+                                       "device (it needs data, or facts meta leaves open)")
     profile = config.getoption("--conformance-profile", default="ci")
     settings.load_profile(f"conformance-{profile}")
 
@@ -70,30 +74,67 @@ def device(request: pytest.FixtureRequest) -> str:
     ok, reason = availability(name)
     if not ok:
         pytest.skip(f"NOT RUN: {reason}")
+    if name.split(":")[0] == "meta":
+        marker = request.node.get_closest_marker("no_meta")
+        if marker is not None:
+            pytest.skip(f"NOT RUN on meta: {marker.args[0] if marker.args else 'needs data'}")
     return name
+
+
+def claim_ids(item: pytest.Item) -> list[str]:
+    return [i for m in item.iter_markers("claim") for i in m.args]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        ids = [i for m in item.iter_markers("claim") for i in m.args]
+        ids = claim_ids(item)
         for cid in ids:
             claims_mod.get(cid)  # an unknown id is an error at collection
         if ids:
             item.user_properties.append(("claims", ",".join(ids)))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "device" in callspec.params:
+            item.user_properties.append(("device", str(callspec.params["device"])))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    harness.start_test(tuple(claim_ids(item)))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
     outcome = yield
     report = outcome.get_result()
-    ids = [i for m in item.iter_markers("claim") for i in m.args]
-    if report.when == "call" and ids:
-        extras = getattr(report, "extras", [])
-        try:
-            from pytest_html import extras as html_extras
-        except ImportError:  # pragma: no cover - pytest-html is a dependency
-            return
-        for cid in ids:
-            c = claims_mod.get(cid)
-            extras.append(html_extras.url(c.url, name=f"{cid}: {c.quote[:80]}"))
-        report.extras = extras
+    ids = claim_ids(item)
+    if report.when != "call" or not ids:
+        return
+    record = harness.RECORD
+    # Read by the results collector (conformance/results.py), also across xdist workers.
+    report.user_properties.append(("conformance", json.dumps(record.to_json(), default=str)))
+    try:
+        from pytest_html import extras as html_extras
+    except ImportError:  # pragma: no cover - pytest-html is a dependency
+        return
+    extras = getattr(report, "extras", [])
+    for cid in ids:
+        c = claims_mod.get(cid)
+        extras.append(html_extras.url(c.url, name=f"{cid}: {c.quote[:80]}"))
+    if record.case is not None and record.case.get("reproduction"):
+        extras.append(html_extras.text(record.case["reproduction"],
+                                       name=f"{record.case['verdict']}: torch-only reproduction"))
+    report.extras = extras
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """List the recorded departures (expectation entries) the run met."""
+    met: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for r in reports:
+            for key, value in getattr(r, "user_properties", ()):
+                if key == "conformance":
+                    for eid, n in json.loads(value).get("expected", {}).items():
+                        met[eid] = met.get(eid, 0) + n
+    if met:
+        terminalreporter.write_sep("-", "expected departures (conformance/expectations.toml)")
+        for eid, n in sorted(met.items()):
+            terminalreporter.write_line(f"EXPECTED {eid}: met by {n} program(s)")

@@ -306,3 +306,28 @@ def test_values_close_floats_use_the_dtype_tolerance() -> None:
     assert values_close({"re": 1.0, "im": 2.0 + 1e-6}, {"re": 1.0, "im": 2.0}, "torch.complex64")
     assert not values_close({"re": 1.0, "im": 2.001}, {"re": 1.0, "im": 2.0}, "torch.complex64")
     assert not values_close([1.0, 2.0], [1.0, 2.0, 3.0], "torch.float32")
+
+
+def test_layout_scope_compares_addressing_strides_types_and_categories() -> None:
+    """The meta device's scope: strides of size-1 and empty dims, error messages, warning
+    texts and values are not facts there; everything else still is."""
+    from conformance.compare import FULL, LAYOUT, compare_steps
+
+    def rec(shape: list[int], stride: list[int], err: tuple[str, str] | None = None,
+            warn: str = "w", values: Any = None) -> StepRecord:
+        facts = {"shape": shape, "stride": stride, "dtype": "torch.float32", "values": values}
+        return StepRecord("t = f()", err, [("UserWarning", warn)], {"values": {"t": facts}})
+
+    a = rec([2, 1], [1, 2], ("RuntimeError", "one"), "first", [[1.0], [2.0]])
+    b = rec([2, 1], [1, 1], ("RuntimeError", "two"), "second", [[3.0], [4.0]])
+    assert compare_steps(1, a, b, LAYOUT) == []
+    assert {m.path for m in compare_steps(1, a, b, FULL)} == {"error", "warnings", "t.stride()",
+                                                             "t[0, 0]"}
+    # Addressing strides, error types and warning counts still count on meta.
+    paths = {m.path for m in compare_steps(1, rec([2, 3], [1, 2], ("RuntimeError", "x")),
+                                           rec([2, 3], [3, 1], ("IndexError", "x")), LAYOUT)}
+    assert paths == {"error", "t.stride()"}
+    empty = {"shape": [0, 2], "stride": [2, 1], "dtype": "torch.float32"}
+    silent = StepRecord("t = f()", None, [], {"values": {"t": empty}})
+    assert [m.path for m in compare_steps(1, rec([0, 2], [1, 1]), silent, LAYOUT)] == \
+        ["warnings"]

@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.grad_strategies import GRAD_DTYPES, grad_leaf, grad_programs, tracked_step
-from conformance.harness import assert_conforms
+from conformance.harness import META_GRADS, assert_conforms
 from conformance.program import Program
 from conformance.strategies import Drafter, literal, shapes
 from conformance.tests.test_claims import prog
+
+pytestmark = pytest.mark.no_meta(META_GRADS)
 
 X = "x = torch.tensor([[1., -2., 3.], [4., 5., -6.]], device=dev, requires_grad=True)"
 

@@ -27,6 +27,7 @@ def test_tensor_infers_dtype(data: str, device: str) -> None:
     assert_conforms(prog(f"t = torch.tensor({data}, device=dev)"), device)
 
 
+@pytest.mark.no_meta("every program reads tensor data")
 @pytest.mark.claim("CREATE-02")
 @given(dtype=dtypes(), shape=shapes())
 def test_tensor_of_tensor_copies_and_warns(dtype: str, shape: tuple[int, ...],
@@ -144,6 +145,7 @@ def test_d2l_reshape_may_not_copy(shape: tuple[int, ...], device: str) -> None:
                     device)
 
 
+@pytest.mark.no_meta("every program reads tensor data")
 @pytest.mark.claim("INDEX-08")
 @given(shape=shapes(min_dims=2, max_dims=2, min_side=1), dim=st.integers(0, 1))
 def test_scatter_writes_in_place(shape: tuple[int, ...], dim: int, device: str) -> None:
@@ -177,6 +179,7 @@ def test_d2l_memory_of_augmented_assignment(device: str) -> None:
         "torch.add(x, z, out=z)", "same_out = z is z0"), device)
 
 
+@pytest.mark.no_meta("every program reads tensor data")
 @pytest.mark.claim("INDEX-07")
 @given(shape=shapes(min_dims=2, max_dims=3, min_side=1), data=st.data())
 def test_gather_follows_dim(shape: tuple[int, ...], data: st.DataObject, device: str) -> None:

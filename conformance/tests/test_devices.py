@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.harness import assert_conforms
+from conformance.harness import META_GRADS, assert_conforms
 from conformance.strategies import literal, shapes
 from conformance.tests.test_claims import prog
 
@@ -68,6 +68,7 @@ def test_devices_of_results(lines: list[str], device: str) -> None:
     assert_conforms(prog(*lines), device)
 
 
+@pytest.mark.no_meta(META_GRADS)
 @pytest.mark.claim("DEVICE-04")
 @pytest.mark.parametrize("lines", [
     ["x = torch.ones(2, 3, device=dev, requires_grad=True)", "y = x.to(torch.float64)",
