@@ -76,6 +76,7 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
         torch_module = torch
     if expectations is None:
         expectations = active(str(torch_module.__version__), device, program.claims)
+    reference_impl.set_host(accelerator=has_accelerator(torch_module))
     ref, tt = Session(reference_impl, device), Session(torch_module, device)
     log = MismatchLog()
     scope = scope_for(device)
@@ -96,6 +97,15 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
         sync_values(tt.namespace, ref.namespace)
     verdict = MISMATCH if log.mismatches else PASS
     return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace)
+
+
+def has_accelerator(torch_module: ModuleType) -> bool | None:
+    """Whether the host has an accelerator (pinned memory needs one); None if unknown."""
+    acc = getattr(torch_module, "accelerator", None)
+    if acc is not None and hasattr(acc, "is_available"):
+        return bool(acc.is_available())
+    cuda = getattr(torch_module, "cuda", None)
+    return bool(cuda.is_available()) if cuda is not None else None
 
 
 def expected_departure(found: Sequence[Mismatch], expectations: Sequence[Expectation]

@@ -41,7 +41,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._device import device
+from ._device import device, set_host
 from ._dtypes import ALIASES as _ALIASES
 from ._dtypes import (
     bfloat16,

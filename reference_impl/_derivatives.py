@@ -946,8 +946,35 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 
 def _pin_memory(self: Tensor, device: Any = None) -> Tensor:
-    # Note: whether page-locked memory exists depends on the host having an accelerator.
-    raise NotModelled("pin_memory (it needs an accelerator on the host)")
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.pin_memory.html
+    "Copies the tensor to pinned memory, if it's not already pinned." Only dense CPU tensors
+    can be pinned, and page-locked memory needs an accelerator on the host."""
+    from ._device import HOST
+    from ._ops import LEGACY_NAMES
+    if self.device.type == "meta":
+        raise RuntimeError(f"cannot pin 'Meta{LEGACY_NAMES[self._dtype.name]}Type' only dense "
+                           "CPU tensors can be pinned")
+    if self.device.type != "cpu":
+        raise NotModelled(f"pin_memory of a {self.device.type} tensor")
+    if HOST["accelerator"] is None:
+        raise NotModelled("pin_memory on a host the harness did not describe")
+    if not HOST["accelerator"]:
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    if self._storage.pinned:
+        return self
+    # ATen's _pin_memory: a storage of computeStorageNbytes(sizes, strides) bytes from the
+    # pinned allocator (not resizable), set_ with self's sizes and strides, then copy_.
+    from ._storage import Storage
+    nbytes = L.storage_extent(self._shape, self._strides, 0) * self._dtype.itemsize
+    storage = Storage(nbytes, self.device, resizable=False)
+    storage.pinned = True
+    res = Tensor._new(storage, 0, self._shape, self._strides, self._dtype)
+    with A.suspended():
+        O.copy_(res, self)
+    res._vc = type(res._vc)()
+    if A.needs_graph(self):
+        return _record(res, "PinMemoryBackward0", [self], [], lambda g: [g[0]])
+    return res
 
 
 def _tensor_device(d: Any) -> Any:
@@ -1165,7 +1192,8 @@ def _attach_methods() -> None:
     Tensor.to = to
     Tensor.cpu = _cpu  # type: ignore[attr-defined]
     Tensor.cuda = _cuda  # type: ignore[attr-defined]
-    Tensor.is_pinned = lambda self: False  # type: ignore[attr-defined]
+    Tensor.is_pinned = lambda self: bool(  # type: ignore[attr-defined]
+        self.device.type == "cpu" and self._storage.pinned)
     Tensor.pin_memory = _pin_memory  # type: ignore[attr-defined]
     for name, dt in (("float", D.float32), ("double", D.float64), ("half", D.float16)):
         setattr(Tensor, name, functools.partialmethod(to, dt))

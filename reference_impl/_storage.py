@@ -19,7 +19,7 @@ _ptrs = itertools.count(1)
 class Storage:
     """A flat, untyped byte buffer on a device (``torch.UntypedStorage``)."""
 
-    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written")
+    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written", "pinned")
 
     def __init__(self, nbytes: int, dev: device, *, resizable: bool = True,
                  data: np.ndarray | None = None, initialised: bool = True) -> None:
@@ -36,6 +36,7 @@ class Storage:
         # are uninitialised memory, whose contents the suite must not compare.
         self.written = None if self._data is None else np.full(nbytes, initialised)
         self._ptr = next(_ptrs) << 12
+        self.pinned = False  # page-locked host memory (Tensor.pin_memory)
 
     @property
     def data(self) -> np.ndarray:

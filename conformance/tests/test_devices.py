@@ -62,6 +62,7 @@ def test_meta_tensors(lines: list[str], device: str) -> None:
     ["x = torch.ones(2, 3, device=dev)", "y = x.new_zeros(2, device='meta')"],
     ["x = torch.ones(2, 3, device=dev)", "y = x.new_full((2,), 3)"],
     ["x = torch.ones(2, 3, device=dev)", "p = x.is_pinned()"],
+    ["x = torch.ones(2, 3, device=dev)", "p = x.pin_memory()"],
 ])
 def test_devices_of_results(lines: list[str], device: str) -> None:
     """Operands share a device (CPU scalars aside); *_like and new_* follow device=."""
