@@ -24,6 +24,9 @@ class Claim:
     quote: str  # the documentation's sentence, quoted
     kind: str = REQUIRED
     source: str = "pytorch"  # "pytorch" docs, or "d2l" (Dive into Deep Learning, chapter 2)
+    # What the source says that torch no longer does (documentation drift), checked by the
+    # claim's tests: they pass only while torch behaves as the quote, not the drift, says.
+    drift: str = ""
 
 
 AREAS = {
@@ -124,8 +127,9 @@ _CLAIMS = [
           "scatter_ writes src values into self at the indices given by index along dim, in "
           "place."),
     Claim("INDEX-09", "INDEX", D2L + "ndarray.html",
-          "D2L: indexing results share memory with the source (true for basic indexing only).",
-          source="d2l"),
+          "D2L: indexing results share memory with the source.", source="d2l",
+          drift="Only basic indexing (ints, slices, None, Ellipsis) returns views; indexing "
+                "with integer lists, tensors or masks copies."),
     # INPLACE
     Claim("INPLACE-01", "INPLACE", DOC + "tensors.html",
           "Methods which mutate a tensor are marked with an underscore suffix: they return "
@@ -284,7 +288,8 @@ _CLAIMS = [
           "names, both ways."),
     Claim("BRIDGE-06", "BRIDGE", D2L + "ndarray.html",
           "D2L (after PyTorch's old docs): all CPU tensors except a CharTensor convert to "
-          "NumPy and back (int8 converts today: the exception is stale).", source="d2l"),
+          "NumPy and back.", source="d2l",
+          drift="int8 (CharTensor) converts too: the exception is stale."),
     Claim("BRIDGE-07", "BRIDGE", GEN + "torch.asarray.html",
           "torch.asarray shares memory with a tensor or ndarray of the requested dtype and "
           "device; copy=True always copies, copy=False raises when sharing is impossible."),

@@ -41,6 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--device", default=None,
                     help="comma-separated devices to check (default: every device known: "
                          + ", ".join(DEVICES) + "; unavailable ones are NOT RUN)")
+    group.addoption("--conformance-results", default=None, metavar="PATH",
+                    help="write the results file (schema torch-conformance/results) to PATH")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,6 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "device (it needs data, or facts meta leaves open)")
     profile = config.getoption("--conformance-profile", default="ci")
     settings.load_profile(f"conformance-{profile}")
+    path = config.getoption("--conformance-results", default=None)
+    if path and not hasattr(config, "workerinput"):  # the controlling process only
+        from .results import Collector
+        config.pluginmanager.register(Collector(config, path), "conformance-results")
 
 
 def requested_devices(config: pytest.Config) -> list[str]:
