@@ -8,6 +8,18 @@
     merge  A.json B.json ... [--out DIR]
            One report from the results of several machines (a CI matrix of torch versions and
            devices): DIR/index.html and DIR/merged.json. Exit 1 when any run had a violation.
+    compare OLD.json NEW.json [--out DIR]
+           The behaviour diff of two runs (conformance/diff.py): DIR/diff.html, DIR/diff.json
+           and a text summary. Exit 1 when a claim that conformed no longer does.
+    mutants [--out DIR] [--jobs N] [--only NAME,...]
+           The suite's power: each mutant of the catalogue (conformance/mutants) breaks one
+           documented behaviour of torch; each runs in its own process against the conformance
+           test that should catch it (ci profile, cpu). DIR/mutants.json, and a section of
+           DIR/index.html when DIR/results.json exists. Exit 1 when a mutant survives.
+    upgrade --from A --to B [--from-python PATH] [--to-python PATH] [--profile P]
+           [--device D] [--out DIR] [--cache DIR]
+           Run the suite on torch A and torch B, each in a virtual environment of its own
+           (created once under the cache directory and reused), then compare them.
 
 Bad input (an unknown device or profile, an unwritable directory, a malformed results file,
 no torch) is one line on stderr and exit status 2; files already written are left as they were.
@@ -66,15 +78,35 @@ def parser() -> argparse.ArgumentParser:
     merge = sub.add_parser("merge", help="one report from several results files")
     merge.add_argument("files", nargs="+", help="results.json files")
     merge.add_argument("--out", default="reports", help="output directory (default: reports)")
+    comp = sub.add_parser("compare", help="the behaviour diff of two results files")
+    comp.add_argument("old", help="results.json of the old torch")
+    comp.add_argument("new", help="results.json of the new torch")
+    comp.add_argument("--out", default="reports/diff", help="output directory")
+    mut = sub.add_parser("mutants", help="run the mutant catalogue against the suite")
+    mut.add_argument("--out", default="reports", help="output directory (default: reports)")
+    mut.add_argument("--jobs", type=int, default=None, help="mutants run at once (default: "
+                                                            "one per core)")
+    mut.add_argument("--only", default=None, help="comma-separated mutant names")
+    up = sub.add_parser("upgrade", help="run the suite on two torch versions and compare")
+    up.add_argument("--from", dest="from_version", default=None, help="the old torch version")
+    up.add_argument("--to", dest="to_version", default=None, help="the new torch version")
+    up.add_argument("--from-python", default=None, help="a Python that has the old torch")
+    up.add_argument("--to-python", default=None, help="a Python that has the new torch")
+    up.add_argument("--profile", default="ci", help="smoke, ci (default) or deep")
+    up.add_argument("--device", default="cpu,meta", help="devices (default: cpu,meta)")
+    up.add_argument("--out", default="reports/upgrade", help="output directory")
+    up.add_argument("--cache", default=None,
+                    help="where the per-version environments live (default: "
+                         "$XDG_CACHE_HOME/torch-conformance/venvs)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
-        if args.command == "run":
-            return run(args)
-        return merge(args)
+        command = {"run": run, "merge": merge, "compare": compare, "upgrade": upgrade,
+                   "mutants": mutants}[args.command]
+        return command(args)
     except UsageError as e:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -168,6 +200,35 @@ def run(args: argparse.Namespace) -> int:
     return int(doc["exit_status"])
 
 
+def mutants(args: argparse.Namespace) -> int:
+    from .mutants.runner import run_catalogue
+    out = _check_out(args.out)
+    _check_torch()
+    from .mutants.catalogue import BY_NAME, MUTANTS
+    names = None
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in BY_NAME]
+        if unknown:
+            raise UsageError(f"--only: unknown mutant {unknown[0]!r} ({len(MUTANTS)} known; "
+                             "see conformance/mutants/catalogue.py)")
+    report = run_catalogue(names, jobs=args.jobs or os.cpu_count() or 1,
+                           root=TESTS_DIR.parent.parent)
+    results_mod.write_atomic(out / "mutants.json", results_mod.dumps(report))
+    existing = out / "results.json"
+    if existing.exists():
+        doc = results_mod.load(existing)
+        doc["mutants"] = report
+        _write_report(out, [doc], "results.json", doc)
+    survived = [m["name"] for m in report["mutants"] if not m["killed"]]
+    print(f"torch-conformance: {report['killed']} of {report['total']} mutants killed, "
+          f"median time to kill {report['median_s']} s; baseline "
+          f"{'passes' if report['baseline_ok'] else 'FAILS'}"
+          + (f"; survived: {', '.join(survived)}" if survived else ""))
+    print(f"torch-conformance: wrote {out / 'mutants.json'}")
+    return EXIT_OK if not survived and report["baseline_ok"] else EXIT_VIOLATED
+
+
 def _write_report(out: Path, docs: list[dict[str, Any]], name: str, payload: Any) -> None:
     from .report_html import render
     html = render(docs)
@@ -207,6 +268,143 @@ def merge(args: argparse.Namespace) -> int:
     print(f"torch-conformance: merged {len(docs)} results into {out / 'index.html'}")
     return EXIT_VIOLATED if any(d.get("exit_status") or d.get("interrupted")
                                 for d in docs) else EXIT_OK
+
+
+# ---- compare and upgrade ---------------------------------------------------------------------
+
+def _load(path: str) -> dict[str, Any]:
+    try:
+        return results_mod.load(path)
+    except results_mod.ResultsError as e:
+        raise UsageError(str(e)) from None
+
+
+def compare(args: argparse.Namespace) -> int:
+    from . import diff as diff_mod
+    from .diff_html import render
+    old, new = _load(args.old), _load(args.new)
+    po, pn = old["environment"].get("profile"), new["environment"].get("profile")
+    if po != pn:
+        raise UsageError(f"{args.old} is a {po!r} run and {args.new} a {pn!r} run: compare "
+                         "runs of one profile (their programs differ otherwise)")
+    out = _check_out(args.out)
+    inputs = {Path(args.old).resolve(), Path(args.new).resolve()}
+    targets = [out / "diff.json", out / "diff.html"]
+    clash = [str(t) for t in targets if t.resolve() in inputs]
+    if clash:
+        raise UsageError(f"--out would overwrite an input file ({clash[0]})")
+    diff = diff_mod.compare(old, new)
+    results_mod.write_atomic(out / "diff.json", diff_mod.dumps(diff))
+    results_mod.write_atomic(out / "diff.html", render(diff))
+    print(diff_mod.text_summary(diff), end="")
+    print(f"torch-conformance: wrote {out / 'diff.html'} and {out / 'diff.json'}")
+    return EXIT_VIOLATED if diff["kinds"]["violation"] else EXIT_OK
+
+
+def _cache_dir(arg: str | None) -> Path:
+    if arg:
+        return Path(arg)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "torch-conformance" / "venvs"
+
+
+def _torch_of(python: str) -> str:
+    """The torch version a Python has; UsageError (one line) when it has none."""
+    try:
+        out = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
+                             capture_output=True, text=True, timeout=300, check=False)
+    except OSError as e:
+        raise UsageError(f"cannot run {python!r}: {e.strerror or e}") from None
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or ["?"])[-1]
+        raise UsageError(f"{python} has no torch ({last})")
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _deps(torch_version: str) -> list[str]:
+    import hypothesis
+    old = tuple(int(x) for x in torch_version.split("+")[0].split(".")[:2]) < (2, 3)
+    return ["numpy<2" if old else "numpy", f"hypothesis=={hypothesis.__version__}",
+            "pytest>=7", "pytest-xdist>=3", "pytest-timeout>=2.1", "pytest-html>=4",
+            "packaging>=21", "tomli>=1.1; python_version < '3.11'"]
+
+
+def ensure_venv(version: str, cache: Path) -> str:
+    """A virtual environment with torch==version and the suite (an editable install of this
+    source tree), created once under ``cache`` and reused."""
+    import shutil
+    import venv
+    tag = f"torch-{version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+    root = cache / tag
+    python = str(root / "bin" / "python")
+    if Path(python).exists():
+        try:
+            have = _torch_of(python)
+        except UsageError:
+            have = ""
+        check = subprocess.run([python, "-c", "import conformance, xdist, pytest_timeout, "
+                                "pytest_html, hypothesis"], capture_output=True, check=False)
+        if have.split("+")[0] == version and check.returncode == 0:
+            print(f"torch-conformance: reusing {root}", flush=True)
+            return python
+    print(f"torch-conformance: creating {root} (torch=={version})", flush=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    if not Path(python).exists():
+        venv.create(root, with_pip=True)
+    pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    step = subprocess.run([*pip, f"torch=={version}", *_deps(version)], capture_output=True,
+                          text=True, check=False)
+    if step.returncode != 0:
+        last = (step.stderr.strip().splitlines() or ["pip failed"])[-1]
+        if not Path(python).exists() or _torch_missing(python):
+            shutil.rmtree(root, ignore_errors=True)
+        raise UsageError(f"cannot install torch=={version}: {last}")
+    source = TESTS_DIR.parent.parent
+    step = subprocess.run([*pip, "--no-deps", "-e", str(source)], capture_output=True,
+                          text=True, check=False)
+    if step.returncode != 0:
+        last = (step.stderr.strip().splitlines() or ["pip failed"])[-1]
+        raise UsageError(f"cannot install the suite into {root}: {last}")
+    return python
+
+
+def _torch_missing(python: str) -> bool:
+    return subprocess.run([python, "-c", "import torch"], capture_output=True,
+                          check=False).returncode != 0
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    if args.profile not in PROFILES:
+        raise UsageError(f"--profile: unknown profile {args.profile!r} (expected smoke, ci or "
+                         "deep)")
+    _check_devices(args.device)
+    sides = []
+    for label, version, python in (("from", args.from_version, args.from_python),
+                                   ("to", args.to_version, args.to_python)):
+        if python is None and version is None:
+            raise UsageError(f"give --{label} VERSION or --{label}-python PATH")
+        if python is not None:
+            have = _torch_of(python)
+            if version is not None and have.split("+")[0] != version:
+                raise UsageError(f"{python} has torch {have}, not {version}")
+            sides.append((label, have, python))
+        else:
+            sides.append((label, version, None))
+    out = _check_out(args.out)
+    cache = _cache_dir(args.cache)
+    files = []
+    for label, version, python in sides:
+        python = python or ensure_venv(str(version), cache)
+        side_out = out / label
+        cmd = [python, "-m", "conformance", "run", "--profile", args.profile, "--device",
+               args.device, "--out", str(side_out), "--seed", "0"]
+        print(f"torch-conformance: running the suite on torch {version} ({python})",
+              flush=True)
+        code = subprocess.run(cmd, check=False).returncode
+        if code not in (EXIT_OK, EXIT_VIOLATED) or not (side_out / "results.json").exists():
+            raise UsageError(f"the run on torch {version} failed (exit status {code})")
+        files.append(str(side_out / "results.json"))
+    return compare(argparse.Namespace(old=files[0], new=files[1], out=str(out)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from .check import EXPECTED, PASS, UNMODELLED, CaseResult, check
+from .fingerprint import Fingerprint, observations
 from .program import Program
 
 META_NO_DATA = "meta tensors have none"
@@ -31,9 +32,20 @@ class Record:
     examples: int = 0
     expected: dict[str, int] = field(default_factory=dict)  # expectation id -> programs
     case: dict[str, Any] | None = None  # the last failing (or expected) case, as JSON
+    fingerprint: Fingerprint = field(default_factory=Fingerprint)
+    explainers: dict[str, Any] = field(default_factory=dict)  # what the report explains
 
     def to_json(self) -> dict[str, Any]:
-        return {"examples": self.examples, "expected": dict(self.expected), "case": self.case}
+        out = {"examples": self.examples, "expected": dict(self.expected), "case": self.case,
+               "fingerprint": self.fingerprint.to_json()}
+        if self.explainers:
+            out["explainers"] = self.explainers
+        return out
+
+
+def explain(key: str, data: Any) -> None:
+    """Hand observed numbers to the report's explainers (``results.json`` "explainers")."""
+    RECORD.explainers[key] = _jsonable(data)
 
 
 RECORD = Record()
@@ -72,6 +84,9 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
         event(f"unmodelled: {result.note[:60]}")
         reject()
     RECORD.examples += 1
+    if result.torch_trace is not None and result.reference_trace is not None:
+        RECORD.fingerprint.add(result.program.source(device), observations(
+            result.torch_trace.steps, result.reference_trace.steps))
     if result.verdict == EXPECTED and result.expectation is not None:
         eid = result.expectation.id
         RECORD.expected[eid] = RECORD.expected.get(eid, 0) + 1

@@ -11,7 +11,8 @@ Schema ``torch-conformance/results``, version 1::
      "results": [{"claim", "device", "verdict", "tests", "examples", "reason",
                   "expectation", "cases": [{"test", "verdict", "message", "program",
                                              "reproduction", "mismatches", "observed"}]}],
-     "tests": [{"test", "claims", "device", "verdict", "examples", "expected", "message"}],
+     "tests": [{"test", "claims", "device", "verdict", "examples", "expected", "message",
+                "fingerprint": {"digest", "programs", "corpus": [{"program", "observations"}]}}],
      "expectations": [entry + {"status", "met"}]}
 
 Verdicts: PASS, MISMATCH, UNMODELLED, CRASH, NOT RUN, EXPECTED, ALLOWED (an
@@ -331,6 +332,7 @@ class Collector:
         self.config = config
         self.path = Path(path)
         self.tests: dict[tuple[str, str], dict[str, Any]] = {}
+        self.explainers: dict[str, Any] = {}
         # A crashed worker's report carries no properties: remember them from setup.
         self.props: dict[str, dict[str, Any]] = {}
         self.started = now()
@@ -359,6 +361,12 @@ class Collector:
             entry["examples"] = record.get("examples", 0)
             entry["expected"] = record.get("expected", {})
             entry["case"] = record.get("case")
+            entry["fingerprint"] = record.get("fingerprint")
+            for key, data in (record.get("explainers") or {}).items():
+                # One device's numbers per explainer, the CPU's when it ran.
+                if key not in self.explainers or device == "cpu":
+                    self.explainers[key] = {"device": device, "test": report.nodeid,
+                                            "data": data}
         if report.when == "call" or report.outcome != "passed":
             kinds = [claims_mod.get(c).kind for c in claims]
             crash, message = (None, "")
@@ -390,6 +398,7 @@ class Collector:
         duration = (_dt.datetime.now(_dt.timezone.utc) - self.t0).total_seconds()
         doc = build(list(self.tests.values()), env, started=self.started, finished=finished,
                     duration_s=duration, interrupted=self.interrupted)
+        doc["explainers"] = {k: self.explainers[k] for k in sorted(self.explainers)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, dumps(doc))
 

@@ -238,7 +238,8 @@ def test_a_mutant_shows_as_a_violated_claim_with_a_working_reproduction(tmp_path
     name = "view_returns_copy"
     out = tmp_path / "reports"
     proc = run_cli("run", "--profile", "ci", "--device", "cpu", "--out", str(out), "--jobs",
-                   "1", "--", "-p", "tests.mutants.activate", "-k", "test_view_programs",
+                   "1", "--", "-p", "conformance.mutants.activate", "-k",
+                   "test_view_programs",
                    env={"CONFORMANCE_MUTANT": name, "CONFORMANCE_NO_SHRINK": "1"})
     assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
     doc = R.load(out / "results.json")
@@ -260,3 +261,22 @@ def test_a_mutant_shows_as_a_violated_claim_with_a_working_reproduction(tmp_path
     assert any(mutated.get(label) != doc for label, doc in documented), mutated
     assert all(real.get(label) == doc for label, doc in documented
                if doc in ("True", "False") or doc.lstrip("-").isdigit()), real
+
+
+def test_mutants_command_reports_kills_in_the_results_and_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    doc = _doc([_test("t::a", "VIEW-01", "cpu", R.PASS)])
+    (out / "results.json").write_text(json.dumps(doc))
+    proc = run_cli("mutants", "--only", "view_returns_copy,numpy_detaches", "--out", str(out),
+                   "--jobs", "2")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = json.loads((out / "mutants.json").read_text())
+    assert report["total"] == 2 and report["killed"] == 2 and report["baseline_ok"]
+    first = {m["name"]: m["first_claim"] for m in report["mutants"]}
+    assert first == {"view_returns_copy": "VIEW-01", "numpy_detaches": "BRIDGE-02"}
+    assert all(m["seconds"] > 0 for m in report["mutants"])
+    assert R.load(out / "results.json")["mutants"] == report
+    page = (out / "index.html").read_text()
+    assert "2 of 2 killed" in page and "view_returns_copy" in page
+    assert cli.main(["mutants", "--only", "no_such_mutant", "--out", str(out)]) == 2

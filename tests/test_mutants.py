@@ -1,9 +1,9 @@
 """Mutation tests of the conformance suite: a broken torch must be caught.
 
-Each mutant in ``tests/mutants/catalogue.py`` breaks one documented behaviour of real torch.
-It is applied (by the ``tests.mutants.activate`` plugin) in a fresh pytest process that runs the
-one conformance test expected to catch it; that run must fail with a MISMATCH, name the test or
-a claim, and print a reproduction that needs torch alone.
+Each mutant in ``conformance/mutants/catalogue.py`` breaks one documented behaviour of real
+torch. It is applied (by the ``conformance.mutants.activate`` plugin) in a fresh pytest process
+that runs the one conformance test expected to catch it; that run must fail with a MISMATCH,
+name the test or a claim, and print a reproduction that needs torch alone.
 
 A catch only counts when the same conformance test passes on unpatched torch: the baseline of
 every test a mutant uses is run first (``test_unpatched_torch_passes``) and checked again by
@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # ``tests.mutants`` is imported from the repository root
+if str(ROOT) not in sys.path:  # ``conformance.mutants`` is imported from the repository root
     sys.path.insert(0, str(ROOT))
 
-from tests.mutants.activate import ENV, NO_SHRINK_ENV  # noqa: E402
-from tests.mutants.catalogue import MUTANTS, Mutant  # noqa: E402
+from conformance.mutants.activate import ENV, NO_SHRINK_ENV  # noqa: E402
+from conformance.mutants.catalogue import MUTANTS, Mutant  # noqa: E402
 
 TIMEOUT_S = 300
 # Mutants whose failing run keeps Hypothesis' shrinking, so the reproduction checked is the
@@ -53,7 +53,7 @@ def conformance_run(node: str, mutant: str | None = None, *, shrink: bool = Fals
         env[ENV] = mutant
     if not shrink:
         env[NO_SHRINK_ENV] = "1"
-    cmd = [sys.executable, "-m", "pytest", node, "-p", "tests.mutants.activate", "-q", "-x",
+    cmd = [sys.executable, "-m", "pytest", node, "-p", "conformance.mutants.activate", "-q", "-x",
            "--conformance-profile=ci", "--device=cpu", "-p", "no:cacheprovider"]
     try:
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
@@ -157,7 +157,7 @@ _SIMPLE = re.compile(r"^(True|False|None|-?\d+)$")
 
 
 def _run_script(path: Path, mutant: str | None) -> subprocess.CompletedProcess[str]:
-    prelude = (f"import tests.mutants.catalogue as c; c.get({mutant!r}).apply(); "
+    prelude = (f"import conformance.mutants.catalogue as c; c.get({mutant!r}).apply(); "
                if mutant else "")
     code = f"{prelude}exec(compile(open({str(path)!r}).read(), {str(path)!r}, 'exec'))"
     env = {k: v for k, v in os.environ.items() if k != ENV}

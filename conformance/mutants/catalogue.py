@@ -1,7 +1,7 @@
 """The mutant catalogue: each entry breaks ONE documented behaviour of real torch.
 
 A mutant is a Python-level monkeypatch of ``torch`` / ``torch.Tensor``. It is applied in a
-fresh process (``tests/mutants/activate.py`` applies the one named by ``CONFORMANCE_MUTANT``)
+fresh process (``conformance/mutants/activate.py`` applies the one named by ``CONFORMANCE_MUTANT``)
 and must be caught by the conformance test named in ``test_file``: that test must fail with a
 MISMATCH and a torch-only reproduction. Patches keep torch importable and change only the
 targeted behaviour; the originals are captured when the patch is applied.
@@ -542,6 +542,38 @@ def _clone_keeps_conj_bit() -> None:
     _set(torch.Tensor, "clone", make)
 
 
+def _focal_alpha_on_wrong_class() -> None:
+    """sigmoid_focal_loss weights positives by 1 - alpha and negatives by alpha."""
+    import torch
+    import torch.nn.functional as F
+
+    import conformance.focal as focal
+
+    def sigmoid_focal_loss(inputs: Any, targets: Any, alpha: float = 0.25, gamma: float = 2,
+                           reduction: str = "none") -> Any:
+        p = torch.sigmoid(inputs)
+        ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+        p_t = p * targets + (1 - p) * (1 - targets)
+        loss = ce_loss * ((1 - p_t) ** gamma)
+        if alpha >= 0:
+            alpha_t = (1 - alpha) * targets + alpha * (1 - targets)
+            loss = alpha_t * loss
+        return loss if reduction == "none" else loss.mean() if reduction == "mean" \
+            else loss.sum()
+    focal.sigmoid_focal_loss = sigmoid_focal_loss
+
+
+def _focal_gamma_ignored() -> None:
+    """softmax_focal_loss drops the modulating factor: plain (weighted) cross-entropy."""
+    import conformance.focal as focal
+    original = focal.softmax_focal_loss
+
+    def softmax_focal_loss(input: Any, target: Any, alpha: Any = None, gamma: float = 2.0,
+                           reduction: str = "mean", ignore_index: int = -100) -> Any:
+        return original(input, target, alpha, 0.0, reduction, ignore_index)
+    focal.softmax_focal_loss = softmax_focal_loss
+
+
 def _from_numpy_copies_negative_strides() -> None:
     torch = _torch()
 
@@ -765,6 +797,15 @@ MUTANTS: tuple[Mutant, ...] = (
            _numpy_ignores_conj_bit),
     Mutant("clone_keeps_conj_bit", "Tensor.clone of a conjugate view keeps the bit set.",
            ("BRIDGE-08",), f"{BRIDGE}::test_conjugate_bit", _clone_keeps_conj_bit),
+    # -- losses (issue 8) --
+    Mutant("focal_alpha_on_wrong_class",
+           "sigmoid focal loss applies alpha to the negatives and 1 - alpha to the positives.",
+           ("LOSS-01",), "conformance/tests/test_focal.py::test_sigmoid_focal_loss",
+           _focal_alpha_on_wrong_class),
+    Mutant("focal_gamma_ignored",
+           "softmax focal loss ignores gamma (the modulating factor is always 1).",
+           ("LOSS-02",), "conformance/tests/test_focal.py::test_softmax_focal_loss",
+           _focal_gamma_ignored),
     # -- devices and .to() (issue 4) --
     Mutant("to_copies_when_unchanged",
            "Tensor.to returns a clone when dtype and device already match.", ("DEVICE-01",),

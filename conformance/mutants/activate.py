@@ -1,4 +1,4 @@
-"""pytest plugin: ``-p tests.mutants.activate`` applies the mutant named by the environment
+"""pytest plugin: ``-p conformance.mutants.activate`` applies the mutant named by the environment
 variable ``CONFORMANCE_MUTANT`` (nothing when it is unset or empty).
 
 With ``CONFORMANCE_NO_SHRINK=1`` it also drops Hypothesis' shrink and explain phases from the
