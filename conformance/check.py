@@ -155,8 +155,7 @@ def reproduction(result: CaseResult) -> str:
     last = max(m.step for m in result.mismatches)
     steps = result.program.steps[:last]
     tt = result.torch_trace
-    lines = ["import torch"] + (["import numpy as np"] if result.program.uses_numpy else []) + [
-        f"dev = {result.device!r}"]
+    lines = result.program.prelude(result.device)
     for i, step in enumerate(steps, start=1):
         raised = tt is not None and i <= len(tt.steps) and tt.steps[i - 1].error is not None
         ref_err = None

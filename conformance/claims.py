@@ -45,6 +45,7 @@ AREAS = {
     "OPTIM": "Clearing gradients and optimizer steps",
     "BRIDGE": "The NumPy bridge: numpy(), from_numpy, tensor, as_tensor",
     "DEVICE": "Devices and .to(): what copies, what is returned as is, meta tensors",
+    "LOSS": "Focal loss (binary, multi-label, multi-class) and its relation to cross-entropy",
 }
 
 AUTOGRAD = DOC + "notes/autograd.html"
@@ -296,6 +297,23 @@ _CLAIMS = [
     Claim("BRIDGE-08", "BRIDGE", GEN + "torch.conj.html",
           "conj() returns a view with the conjugate bit flipped (input itself for non-complex "
           "dtypes); resolve_conj() materialises it, and copies never carry the bit."),
+    # LOSS
+    Claim("LOSS-01", "LOSS", "https://docs.pytorch.org/vision/stable/generated/"
+          "torchvision.ops.sigmoid_focal_loss.html",
+          "sigmoid_focal_loss: FL(p_t) = -alpha_t (1 - p_t)^gamma log(p_t), from logits, for "
+          "binary and multi-label targets, with reduction none, mean or sum; its values and "
+          "gradients follow from torch's ops and autograd."),
+    Claim("LOSS-02", "LOSS", "https://arxiv.org/abs/1708.02002",
+          "Multi-class (softmax) focal loss: -alpha[t] (1 - p_t)^gamma log p_t with log p_t "
+          "from log_softmax, per-class alpha, ignore_index, and reduction; values and "
+          "gradients stay finite at logits of +-100 in float32."),
+    Claim("LOSS-03", "LOSS", GEN + "torch.nn.functional.cross_entropy.html",
+          "With gamma = 0 and no alpha weighting, focal loss is cross-entropy: "
+          "binary_cross_entropy_with_logits (binary) and cross_entropy (multi-class)."),
+    Claim("LOSS-04", "LOSS", "https://docs.pytorch.org/vision/stable/generated/"
+          "torchvision.ops.sigmoid_focal_loss.html",
+          "torchvision.ops.sigmoid_focal_loss computes the same values and gradients as the "
+          "formula (checked when torchvision imports beside the installed torch)."),
     # DEVICE
     Claim("DEVICE-01", "DEVICE", GEN + "torch.Tensor.to.html",
           "If the tensor already has the requested dtype and device, to() returns self; "

@@ -27,7 +27,7 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     flattened to ``name[i]``."""
     out: dict[str, Any] = {}
     for name, value in namespace.items():
-        if name.startswith("_") or name in ("torch", "dev", "np"):
+        if name.startswith("_") or name in ("torch", "dev", "np", "focal", "tvops"):
             continue
         if isinstance(value, (tuple, list)) and value and any(is_tensor(v) for v in value) \
                 and all(is_tensor(v) or v is None for v in value):

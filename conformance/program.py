@@ -42,10 +42,21 @@ class Program:
 
     def source(self, device: str = "cpu") -> str:
         """The program as a script that needs only torch."""
-        lines = ["import torch"] + (["import numpy as np"] if self.uses_numpy else []) + [
-            f"dev = {device!r}"]
-        lines += [s.code for s in self.steps]
-        return "\n".join(lines) + "\n"
+        return "\n".join(self.prelude(device) + [s.code for s in self.steps]) + "\n"
+
+    def prelude(self, device: str = "cpu") -> list[str]:
+        """The imports and definitions a script of this program starts with."""
+        lines = ["import torch"] + (["import numpy as np"] if self.uses_numpy else [])
+        if self.uses_focal:
+            lines += focal_prelude()
+        if any("tvops." in s.code for s in self.steps):
+            lines.append("import torchvision.ops as tvops")
+        return lines + [f"dev = {device!r}"]
+
+    @property
+    def uses_focal(self) -> bool:
+        """Programs of the focal losses call ``focal.*``; their scripts define it."""
+        return any("focal." in s.code for s in self.steps)
 
     @property
     def uses_numpy(self) -> bool:
@@ -61,6 +72,20 @@ class Program:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Program:
         return cls(tuple(Step.from_json(s) for s in data["steps"]), tuple(data.get("claims", ())))
+
+
+@functools.lru_cache(maxsize=1)
+def focal_prelude() -> list[str]:
+    """conformance/focal.py's functions, inlined, bound to a namespace named ``focal``: a
+    reproduction stays a script that needs torch alone."""
+    from pathlib import Path
+    text = (Path(__file__).with_name("focal.py")).read_text()
+    body = text[text.index("import torch"):]
+    body = body.replace("from typing import Any\n", "").replace(": Any", "").replace(
+        " -> Any", "")
+    return [body.rstrip(), "import types",
+            "focal = types.SimpleNamespace(sigmoid_focal_loss=sigmoid_focal_loss, "
+            "softmax_focal_loss=softmax_focal_loss)"]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -498,7 +498,8 @@ def _summary_table(report: _Report, ids: _Ids) -> str:
     rows = []
     for area, description in report.areas.items():
         claims = report.claims_in(area)
-        cells = "".join(_tally_cell(*_tally(report, claims, i)) for i in range(len(report.columns)))
+        cells = "".join(_tally_cell(*_tally(report, claims, i), _programs(report, claims, i))
+                        for i in range(len(report.columns)))
         rows.append(f'<tr><td><a href="#{ids.get("area", area)}">{_e(area)}</a>'
                     f"<small>{_e(description)}</small></td>"
                     f'<td class="num">{len(claims)}</td>{cells}</tr>')
@@ -509,14 +510,26 @@ def _summary_table(report: _Report, ids: _Ids) -> str:
     return ('<table class="summary"><thead><tr><th scope="col">Area</th>'
             f'<th class="num" scope="col">Claims</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            '<p class="note">Each cell: PASS / claims run, with the pass rate. NOT RUN is left out '
-            "of the denominator; “n/a” means nothing ran.</p>")
+            '<p class="note">Each cell: PASS / claims run, with the pass rate, and the programs '
+            "checked for the area's claims. NOT RUN is left out of the denominator; “n/a” means "
+            "nothing ran.</p>")
 
 
-def _tally_cell(passed: int, ran: int) -> str:
+def _programs(report: _Report, claims: list[dict[str, Any]], column: int) -> int:
+    """Programs checked by the tests of ``claims`` in one column (each test counted once)."""
+    col = report.columns[column]
+    ids = {c["id"] for c in claims}
+    return sum(int(t.get("examples") or 0) for t in report.runs[col.run].get("tests") or []
+               if isinstance(t, dict) and t.get("device") == col.device
+               and ids & set(t.get("claims") or []))
+
+
+def _tally_cell(passed: int, ran: int, programs: int | None = None) -> str:
     if ran == 0:
         return '<td class="num muted">n/a</td>'
-    return f'<td class="num"><b>{_rate(passed, ran)}</b><small>{passed} / {ran}</small></td>'
+    extra = f" · {programs} programs" if programs else ""
+    return (f'<td class="num"><b>{_rate(passed, ran)}</b><small>{passed} / {ran}{extra}'
+            "</small></td>")
 
 
 def _bar_chart(title: str, rows: list[tuple[str, int, int]]) -> str:
@@ -772,6 +785,155 @@ def _area(report: _Report, area: str, description: str, ids: _Ids) -> str:
     return "".join(parts)
 
 
+def _grad_table(rows: Any) -> str:
+    if not isinstance(rows, list):
+        return ""
+    body = "".join(
+        f"<tr><td><code>{_e(r.get('code'))}</code></td>"
+        f"<td><code>{_e(_json(r.get('values')))}</code></td>"
+        f'<td class="num">{_e(r.get("version"))}</td><td>{_e(r.get("grad_fn") or "None")}</td>'
+        + (f"<td>{_e(r.get('error'))}</td>" if r.get("error") else "<td></td>") + "</tr>"
+        for r in rows if isinstance(r, dict))
+    return ('<table class="expectations"><thead><tr><th>Step</th><th>x.grad</th>'
+            '<th class="num">x.grad._version</th><th>x.grad.grad_fn</th><th>Error</th></tr>'
+            f"</thead><tbody>{body}</tbody></table>")
+
+
+_CURVE_COLOURS = ("#0969da", "#1a7f37", "#9a6700", "#cf222e", "#8250df", "#57606a")
+
+
+def _focal_chart(data: Any) -> str:
+    """Loss against p_t, one polyline per gamma, inline SVG."""
+    if not isinstance(data, dict) or not isinstance(data.get("curves"), dict):
+        return ""
+    ps = [float(p) for p in data.get("p_t") or []]
+    curves = {str(k): [float(v) for v in vs] for k, vs in data["curves"].items()
+              if isinstance(vs, list) and len(vs) == len(ps)}
+    if not ps or not curves:
+        return ""
+    width, height, left, bottom, top = 560, 300, 48, 36, 12
+    ymax = max(max(v) for v in curves.values()) or 1.0
+
+    def x(p: float) -> float:
+        return left + p * (width - left - 16)
+
+    def y(v: float) -> float:
+        return top + (1 - v / ymax) * (height - top - bottom)
+    parts = [f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 16}" y2="{y(0):.1f}" '
+             'stroke="#8c959f"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y(0):.1f}" stroke="#8c959f"/>']
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        parts.append(f'<text x="{x(tick):.1f}" y="{height - 18}" font-size="11" '
+                     f'text-anchor="middle">{tick:g}</text>')
+    for frac in (0.0, 0.5, 1.0):
+        parts.append(f'<text x="{left - 6}" y="{y(ymax * frac) + 4:.1f}" font-size="11" '
+                     f'text-anchor="end">{ymax * frac:.2g}</text>')
+    parts.append(f'<text x="{(left + width) / 2:.0f}" y="{height - 2}" font-size="12" '
+                 'text-anchor="middle">probability of the true class p_t</text>')
+    for n, (gamma, vs) in enumerate(curves.items()):
+        colour = _CURVE_COLOURS[n % len(_CURVE_COLOURS)]
+        points = " ".join(f"{x(p):.1f},{y(v):.1f}" for p, v in zip(ps, vs))
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+                     f'points="{points}"><title>gamma = {_e(gamma)}</title></polyline>')
+        parts.append(f'<text x="{width - 130}" y="{top + 14 + 16 * n}" font-size="12" '
+                     f'fill="{colour}">gamma = {_e(gamma)}</text>')
+    return (f'<svg role="img" aria-label="focal loss against p_t" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')
+
+
+def _explainers(report: _Report) -> str:
+    """Answers to the notes' open questions, from the numbers this run observed."""
+    run = next((r for r in report.runs if isinstance(r.get("explainers"), dict)
+                and r["explainers"]), None)
+    if run is None:
+        return ""
+    ex = run["explainers"]
+
+    def data(key: str) -> Any:
+        item = ex.get(key)
+        return item.get("data") if isinstance(item, dict) else None
+
+    def where(key: str) -> str:
+        item = ex.get(key)
+        if not isinstance(item, dict):
+            return ""
+        return (f'<p class="note">Observed on {_e(item.get("device"))} by '
+                f"<code>{_e(item.get('test'))}</code> (the reference agreed on every fact)."
+                "</p>")
+    parts = []
+    zero = data("zero_versus_data_zero")
+    if isinstance(zero, dict):
+        tables = "".join(f"<h4><code>x.{_e(name)}</code></h4>{_grad_table(rows)}"
+                         for name, rows in zero.items())
+        parts.append(
+            "<h3>x.grad.zero_() or x.grad.data.zero_()?</h3><p>Both set the values to zero. "
+            "<code>x.grad.zero_()</code> is an in-place op on <code>x.grad</code>: its "
+            "version counter moves, and when <code>x.grad</code> carries a graph (as after "
+            "<code>backward(create_graph=True)</code>) the zeroing is recorded in it "
+            "(ZeroBackward0). <code>.data</code> is the same memory with a version counter of "
+            "its own and no graph, so <code>x.grad.data.zero_()</code> changes the values "
+            "behind autograd's back: the version and the graph stay as they were, and a "
+            "backward through that graph would use values it cannot know changed. Prefer "
+            "<code>zero_()</code> (or <code>optimizer.zero_grad()</code>, which sets "
+            f"<code>.grad</code> to None).</p>{tables}{where('zero_versus_data_zero')}")
+    acc = data("accumulation")
+    if isinstance(acc, list):
+        parts.append(
+            "<h3>Why clear gradients before backward?</h3><p>backward() adds into "
+            "<code>.grad</code>; it never replaces it. Two calls on the same graph shape give "
+            "the sum of both gradients; zeroing in between gives each call's own. That is why "
+            "training loops call <code>optimizer.zero_grad()</code> every step.</p>"
+            f"{_grad_table(acc)}{where('accumulation')}")
+    focal = data("focal_curves")
+    if isinstance(focal, dict):
+        parts.append(
+            "<h3>Focal loss</h3><p>FL(p<sub>t</sub>) = &minus;&alpha;<sub>t</sub> "
+            "(1 &minus; p<sub>t</sub>)<sup>&gamma;</sup> log p<sub>t</sub>, where p<sub>t</sub> "
+            "is the predicted probability of the true class (sigmoid of the logit for binary "
+            "and multi-label targets, softmax for classes). The modulating factor "
+            "(1 &minus; p<sub>t</sub>)<sup>&gamma;</sup> shrinks the loss of examples the "
+            "model already gets right, so training concentrates on hard ones; &gamma; sets how "
+            "fast (&gamma; = 0 is plain cross-entropy, &minus;log p<sub>t</sub>). "
+            "&alpha;<sub>t</sub> weights the classes: &alpha; for positives and "
+            "1 &minus; &alpha; for negatives (per-class weights in the multi-class loss). "
+            "The curves below were computed by torch in this run (alpha off), and the "
+            f"reference model agreed.</p>{_focal_chart(focal)}{where('focal_curves')}")
+    if not parts:
+        return ""
+    return ('<section id="explainers"><h2>Explainers: what this run observed</h2>'
+            + "".join(parts) + "</section>")
+
+
+def _mutants(report: _Report) -> str:
+    """The mutant self-assessment (``python -m conformance mutants``), when a run has one."""
+    sections = []
+    for i, run in enumerate(report.runs):
+        m = run.get("mutants")
+        if not isinstance(m, dict) or not isinstance(m.get("mutants"), list):
+            continue
+        rows = "".join(
+            f'<tr><td><code>{_e(r.get("name"))}</code></td><td>{_e(r.get("description"))}</td>'
+            f'<td>{_e(", ".join(r.get("claims") or []))}</td>'
+            f'<td class="{"v-pass" if r.get("killed") else "v-mismatch"}">'
+            f'{"killed" if r.get("killed") else "SURVIVED"}</td>'
+            f'<td>{_e(r.get("first_claim") or "—")}</td>'
+            f'<td class="num">{_e(r.get("seconds"))}</td></tr>'
+            for r in m["mutants"] if isinstance(r, dict))
+        label = f" (run {i + 1})" if len(report.runs) > 1 else ""
+        sections.append(
+            f"<h3>Mutants{_e(label)}: {_e(m.get('killed'))} of {_e(m.get('total'))} killed, "
+            f"median time to kill {_e(m.get('median_s'))} s; unpatched torch "
+            f"{'passes' if m.get('baseline_ok') else 'FAILS'}</h3>"
+            '<table class="expectations"><thead><tr><th>Mutant</th><th>What it breaks</th>'
+            "<th>Claims</th><th>Verdict</th><th>First claim that caught it</th>"
+            f'<th class="num">Seconds</th></tr></thead><tbody>{rows}</tbody></table>')
+    if not sections:
+        return ""
+    return ('<section id="mutants"><h2>The suite\'s power: mutants</h2><p class="note">Each '
+            "mutant patches torch to break one documented behaviour; it is killed when the "
+            "suite reports a violated claim.</p>" + "".join(sections) + "</section>")
+
+
 def _drift(report: _Report, ids: _Ids) -> str:
     """Documentation torch no longer follows: claims with a ``drift`` note, with the verdict
     of the tests that check what torch does instead."""
@@ -878,7 +1040,9 @@ def render(runs: list[dict[str, Any]]) -> str:
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
             f"{_header(report)}{_summary(report, ids)}"
             f'<section id="claims">{areas}</section>'
-            f"{_drift(report, ids)}{_expectations(report, ids)}{_environment(report)}"
+            f"{_explainers(report)}{_drift(report, ids)}{_mutants(report)}"
+            f"{_expectations(report, ids)}"
+            f"{_environment(report)}"
             f"<footer>Generated by torch-conformance from "
             f"{_plural(len(report.runs), 'results document')}.</footer>"
             f"</main><script>{_SCRIPT}</script></body></html>\n")

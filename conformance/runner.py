@@ -53,7 +53,14 @@ class Session:
         self.module = module
         self.device = device
         import numpy
-        self.namespace: dict[str, Any] = {"torch": module, "dev": device, "np": numpy}
+        self.namespace: dict[str, Any] = {"torch": module, "dev": device, "np": numpy,
+                                          "focal": _focal(module)}
+        if getattr(module, "__name__", "") == "reference_impl":
+            self.namespace["tvops"] = module.nn.functional  # torchvision.ops' signatures
+        else:
+            tvops = torchvision_ops()
+            if tvops is not None:
+                self.namespace["tvops"] = tvops
         self.trace = Trace(backend=_backend_name(module), device=device)
 
     def step(self, step: Step, *, observe_after: bool = True) -> StepRecord:
@@ -79,6 +86,23 @@ def _message(e: BaseException) -> str:
     if isinstance(e, KeyError) and msg.startswith("'"):
         msg = msg.strip("'")
     return msg
+
+
+def _focal(module: ModuleType) -> Any:
+    """The focal losses of a backend: the reference's own, or conformance/focal.py (torch)."""
+    if getattr(module, "__name__", "") == "reference_impl":
+        return module.nn.functional
+    from . import focal
+    return focal
+
+
+def torchvision_ops() -> Any:
+    """torchvision.ops when torchvision imports beside this torch, else None."""
+    try:
+        import torchvision.ops
+    except Exception:  # absent, or built for another torch (its operators fail to load)
+        return None
+    return torchvision.ops
 
 
 def _backend_name(module: ModuleType) -> str:

@@ -7,7 +7,7 @@ https://docs.pytorch.org/docs/stable/nn.functional.html
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -167,3 +167,60 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         raise NotModelled("cross_entropy with class probabilities")
     return nll_loss(log_softmax(input, 1 if input.dim() > 1 else 0), target, weight,
                     size_average, ignore_index, reduce, reduction)
+
+
+# ---- focal loss (Lin et al., "Focal Loss for Dense Object Detection", 2017) ------------------
+# Written with the reference's own differentiable ops, in the op order of
+# torchvision.ops.sigmoid_focal_loss, so values, graph nodes and gradients come from the
+# reference's engine and are compared with torch's step for step.
+
+def sigmoid_focal_loss(inputs: Tensor, targets: Tensor, alpha: float = 0.25,
+                       gamma: float = 2, reduction: str = "none") -> Tensor:
+    """https://docs.pytorch.org/vision/stable/generated/torchvision.ops.sigmoid_focal_loss.html
+    FL = alpha_t * (1 - p_t) ** gamma * BCE(inputs, targets), p_t = p if target else 1 - p,
+    alpha_t = alpha if target else 1 - alpha (alpha < 0: no weighting). Binary and multi-label
+    (any shape; targets of the same shape, 0 or 1 or in between). The cross-entropy comes from
+    the logits directly (stable); at logits of +-100 in float32 values and gradients stay
+    finite for gamma = 0 or gamma >= 1 (for 0 < gamma < 1 the derivative of (1 - p_t)**gamma
+    is unbounded as p_t -> 1: the formula's, not the numerics')."""
+    import reference_impl as torch
+    p = torch.sigmoid(inputs)
+    ce_loss = binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(f"Invalid Value for arg 'reduction': '{reduction} \n Supported reduction "
+                     "modes: 'none', 'mean', 'sum'")
+
+
+def softmax_focal_loss(input: Tensor, target: Tensor, alpha: Tensor | None = None,
+                       gamma: float = 2.0, reduction: str = "mean",
+                       ignore_index: int = -100) -> Tensor:
+    """Multi-class focal loss from logits: FL = -alpha[t] * (1 - p_t) ** gamma * log p_t with
+    log p_t from log_softmax over dim 1 (stable). ``alpha`` is a per-class weight tensor (or
+    None), targets equal to ``ignore_index`` contribute nothing, and "mean" divides by the
+    number of targets not ignored (so gamma = 0 without alpha is cross_entropy)."""
+    import reference_impl as torch
+    _check_reduction(reduction)
+    logp = log_softmax(input, 1)
+    valid = cast(Tensor, target != ignore_index)
+    safe = torch.where(valid, target, torch.zeros_like(target))
+    logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+    p_t = logp_t.exp()
+    loss = -((1 - p_t) ** gamma) * logp_t
+    if alpha is not None:
+        loss = loss * alpha[safe]
+    loss = torch.where(valid, loss, torch.zeros_like(loss))
+    if reduction == "mean":
+        return loss.sum() / valid.sum()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
