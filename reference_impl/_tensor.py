@@ -563,16 +563,20 @@ _CLARIFY = ("Given that this use case is ambiguous and error-prone, it is forbid
 
 
 def _indirect_rebase_message(t: Tensor) -> str:
-    """torch's handle_view_on_rebase for a view whose family was modified in place."""
-    if t._creation == "no_grad":
-        return ("A view was created in no_grad mode and its base or another view of its base "
-                "has been modified inplace with grad mode enabled. "
-                + _CLARIFY.format(block="no_grad"))
-    if t._creation == "inference":
-        return ("A view was created in inference mode and its base or another view of its base "
-                "has been modified inplace in normal mode. "
-                + _CLARIFY.format(block="inference_mode"))
+    """torch's handle_view_on_rebase for a view whose family was modified in place. A view
+    with a grad_fn of its own (made in grad mode from a view made under no_grad or in
+    inference mode) is named: "Output N of <fn> is a view of a view which was created in"."""
     from ._autograd import short_name
+    if t._creation in ("no_grad", "inference"):
+        prefix = "A view was created in"
+        if t._grad_fn is not None:
+            prefix = (f"Output {t._output_nr} of {short_name(type(t._grad_fn).__name__)} is a "
+                      "view of a view which was created in")
+        if t._creation == "no_grad":
+            return (f"{prefix} no_grad mode and its base or another view of its base has been "
+                    "modified inplace with grad mode enabled. " + _CLARIFY.format(block="no_grad"))
+        return (f"{prefix} inference mode and its base or another view of its base has been "
+                "modified inplace in normal mode. " + _CLARIFY.format(block="inference_mode"))
     name = short_name(type(t._grad_fn).__name__)
     return (f"Output {t._output_nr} of {name} is a view and its base or another view of its "
             "base has been modified inplace. This view is the output of a function that returns "
