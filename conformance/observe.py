@@ -8,6 +8,7 @@ mismatch can be printed as runnable code.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from typing import Any
@@ -77,10 +78,13 @@ def grad_of(t: Any) -> Any:
     """``t.grad`` where torch keeps one (leaves, and non-leaves that retain it), read without
     the warning a non-leaf's ``.grad`` gives."""
     try:
-        if not (t.is_leaf or t.retains_grad):
+        leaf = t.is_leaf
+        if not (leaf or t.retains_grad):
             return None
     except RuntimeError:  # a view whose grad_fn cannot be rebuilt (see tensor_facts)
         return None
+    if leaf:  # only a non-leaf's .grad warns
+        return t.grad
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return t.grad
@@ -250,12 +254,17 @@ def _partition(tensors: dict[str, Any], key: Any) -> dict[str, str]:
     return out
 
 
-def _byte_spans(t: Any) -> set[int]:
-    size = t.element_size()
-    offs = [t.storage_offset()]
-    for s, st in zip(t.shape, t.stride()):
+def _byte_spans(t: Any) -> frozenset[int]:
+    return _spans(t.element_size(), t.storage_offset(), tuple(t.shape), tuple(t.stride()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spans(size: int, offset: int, shape: tuple[int, ...], strides: tuple[int, ...]
+           ) -> frozenset[int]:
+    offs = [offset]
+    for s, st in zip(shape, strides):
         offs = [o + i * st for o in offs for i in range(s)]
-    return {o * size + b for o in offs for b in range(size)}
+    return frozenset(o * size + b for o in offs for b in range(size))
 
 
 def _overlaps(tensors: dict[str, Any]) -> list[list[str]]:
@@ -266,6 +275,8 @@ def _overlaps(tensors: dict[str, Any]) -> list[list[str]]:
             groups.setdefault(_storage_key(t), []).append(n)
     pairs = []
     for names in groups.values():
+        if len(names) < 2:
+            continue
         spans = {n: _byte_spans(tensors[n]) for n in names}
         for i, a in enumerate(names):
             for b in names[i + 1:]:

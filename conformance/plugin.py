@@ -26,6 +26,10 @@ PROFILES: dict[str, dict[str, Any]] = {
     "deep": {"max_examples": 400},
 }
 
+# Runs of each state machine (20 steps each), per profile: the machines check the most per
+# run, and take the longest, so ci gives them a budget of their own.
+STATEFUL_EXAMPLES = {"smoke": 16, "ci": 120, "deep": 800}
+
 for _name, _kw in PROFILES.items():
     settings.register_profile(
         f"conformance-{_name}", deadline=None, database=None, print_blob=False,
@@ -72,6 +76,12 @@ def requested_devices(config: pytest.Config) -> list[str]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "device" in metafunc.fixturenames:
         metafunc.parametrize("device", requested_devices(metafunc.config), indirect=True)
+
+
+@pytest.fixture
+def stateful_examples(request: pytest.FixtureRequest) -> int:
+    """How many runs each state machine makes in this profile."""
+    return STATEFUL_EXAMPLES[request.config.getoption("--conformance-profile", default="ci")]
 
 
 @pytest.fixture

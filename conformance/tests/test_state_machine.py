@@ -61,7 +61,8 @@ def machine(device: str, families: dict[str, Any] | None = None,
                     reject()
                 got = self.torch.step(self.drafter.steps[i])
                 mismatches = compare_steps(i + 1, got, ref, scope_for(device))
-                sync_values(self.torch.namespace, self.drafter.session.namespace)
+                sync_values(self.torch.namespace, self.drafter.session.namespace, got.state,
+                            ref.state)
                 known = expected_departure(mismatches, self.expectations)
                 if known is not None:
                     # A recorded departure (conformance/expectations.toml): the rest of this
@@ -72,13 +73,14 @@ def machine(device: str, families: dict[str, Any] | None = None,
                 if mismatches:
                     result = CaseResult(self.drafter.program(), device, MISMATCH, mismatches,
                                         self.torch.trace, self.drafter.session.trace)
+                    harness.RECORD.case = harness.case_json(result)
                     raise AssertionError(result.explain())
 
     return MemorySemantics
 
 
 @pytest.mark.claim("VIEW-01", "VIEW-02", "INPLACE-02", "INDEX-03", "OUT-01", "BCAST-01")
-def test_memory_semantics_state_machine(device: str) -> None:
+def test_memory_semantics_state_machine(device: str, stateful_examples: int) -> None:
     """Interleaved views, in-place writes, out= and assignments keep torch and the model in
     step on every observed fact."""
     current = settings()
@@ -88,13 +90,13 @@ def test_memory_semantics_state_machine(device: str) -> None:
     run_state_machine_as_test(
         machine(device, {"view": FAMILIES["view"]} if meta else None),
         settings=settings(current, stateful_step_count=20,
-                          max_examples=current.max_examples * 2))
+                          max_examples=stateful_examples))
 
 
 @pytest.mark.no_meta(META_GRADS)
 @pytest.mark.claim("GRAD-02", "GRAD-03", "GRAD-05", "GRAD-06", "GRAD-08", "GRAD-09", "MODE-01",
                    "SAVED-01", "SAVED-02", "SAVED-03", "SAVED-04", "OPTIM-01")
-def test_autograd_state_machine(device: str) -> None:
+def test_autograd_state_machine(device: str, stateful_examples: int) -> None:
     """Tensors that require grad, tracked ops, backward in every form, grad clearing, .data and
     detach() writes and grad-mode blocks interleave; grads, layouts, grad_fn graphs, leaf flags,
     errors and warnings are compared after every step."""
@@ -102,4 +104,4 @@ def test_autograd_state_machine(device: str) -> None:
     run_state_machine_as_test(
         machine(device, GRAD_FAMILIES, GRAD_MIX, grad_source),
         settings=settings(current, stateful_step_count=20,
-                          max_examples=current.max_examples * 2))
+                          max_examples=stateful_examples))
