@@ -280,3 +280,23 @@ def test_mutants_command_reports_kills_in_the_results_and_the_report(tmp_path: P
     page = (out / "index.html").read_text()
     assert "2 of 2 killed" in page and "view_returns_copy" in page
     assert cli.main(["mutants", "--only", "no_such_mutant", "--out", str(out)]) == 2
+
+
+def test_xdist_gives_the_same_results_as_one_process(tmp_path: Path) -> None:
+    """pytest -n 2 and a single process write the same results file (timestamps aside)."""
+    docs = []
+    for jobs in ("0", "2"):
+        out = tmp_path / f"r{jobs}.json"
+        env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "conformance/tests/test_devices.py",
+             "conformance/tests/test_focal.py", "-q", "-p", "no:cacheprovider", "-n", jobs,
+             "--conformance-profile=ci", "--device", "cpu,meta", "--conformance-results",
+             str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+            check=False)
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        doc = R.load(out)
+        for key in ("started", "finished", "duration_s"):
+            doc.pop(key)
+        docs.append(doc)
+    assert docs[0] == docs[1]

@@ -542,6 +542,47 @@ def _clone_keeps_conj_bit() -> None:
     _set(torch.Tensor, "clone", make)
 
 
+def _binary_ops(make: Callable[[Any], Any]) -> None:
+    """Patch the Python operators +, -, * and torch.add / torch.mul with ``make(original)``."""
+    torch = _torch()
+    for name in ("__add__", "__sub__", "__mul__", "add", "mul"):
+        _set(torch.Tensor, name, make)
+    for name in ("add", "mul"):
+        _set(torch, name, make)
+
+
+def _broadcast_needs_equal_rank() -> None:
+    """Binary ops refuse operands of different rank instead of broadcasting the missing
+    leading dimensions."""
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def op(a: Any, b: Any, *args: Any, **kw: Any) -> Any:
+            if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) \
+                    and a.dim() and b.dim() and a.dim() != b.dim():
+                raise RuntimeError(f"The size of tensor a ({a.dim()} dims) must match the "
+                                   f"size of tensor b ({b.dim()} dims)")
+            return orig(a, b, *args, **kw)
+        return op
+    _binary_ops(make)
+
+
+def _zero_dim_tensors_outrank() -> None:
+    """Type promotion lets a 0-dim tensor's dtype win over a dimensioned tensor's of the same
+    category (float32 tensor + float64 0-dim tensor gives float64)."""
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def op(a: Any, b: Any, *args: Any, **kw: Any) -> Any:
+            if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dim() \
+                    and not b.dim() and a.dtype != b.dtype:
+                wide = torch.promote_types(a.dtype, b.dtype)
+                return orig(a.to(wide), b.to(wide), *args, **kw)
+            return orig(a, b, *args, **kw)
+        return op
+    _binary_ops(make)
+
+
 def _focal_alpha_on_wrong_class() -> None:
     """sigmoid_focal_loss weights positives by 1 - alpha and negatives by alpha."""
     import torch
@@ -797,6 +838,13 @@ MUTANTS: tuple[Mutant, ...] = (
            _numpy_ignores_conj_bit),
     Mutant("clone_keeps_conj_bit", "Tensor.clone of a conjugate view keeps the bit set.",
            ("BRIDGE-08",), f"{BRIDGE}::test_conjugate_bit", _clone_keeps_conj_bit),
+    # -- broadcasting and type promotion --
+    Mutant("broadcast_needs_equal_rank",
+           "binary ops refuse operands of different rank instead of broadcasting them.",
+           ("BCAST-01",), f"{PROGRAMS}::test_arith_programs", _broadcast_needs_equal_rank),
+    Mutant("zero_dim_tensors_outrank",
+           "a 0-dim tensor's dtype wins over a dimensioned tensor's in type promotion.",
+           ("BCAST-02",), f"{PROGRAMS}::test_arith_programs", _zero_dim_tensors_outrank),
     # -- losses (issue 8) --
     Mutant("focal_alpha_on_wrong_class",
            "sigmoid focal loss applies alpha to the negatives and 1 - alpha to the positives.",
