@@ -109,6 +109,8 @@ def failure_kind(longrepr: Any, when: str) -> tuple[str | None, str]:
         return "the test hung (timed out)", first
     if when != "call":
         return f"error in {when}", first
+    if "Hypothesis found" in crash_msg and "distinct failures" in crash_msg:
+        return None, first  # several failing examples of one test: each is a mismatch
     if crash_msg.startswith(("AssertionError", "assert ", "Failed")) or crash_msg == "" \
             or crash_msg.startswith(("MISMATCH", "UNMODELLED")):
         return None, first

@@ -152,6 +152,20 @@ def test_expectations_met_stale_and_expired() -> None:
     assert doc["exit_status"] == 0
 
 
+def test_several_failing_examples_are_a_mismatch_not_a_crash() -> None:
+    class Crash:
+        message = "BaseExceptionGroup: Hypothesis found 2 distinct failures. (2 sub-exceptions)"
+
+    class Report:
+        reprcrash = Crash()
+
+        def __str__(self) -> str:
+            return "ExceptionGroup ..."
+    assert R.failure_kind(Report(), "call")[0] is None
+    Crash.message = "KeyError: 'missing'"
+    assert R.failure_kind(Report(), "call")[0] == "the test raised"
+
+
 def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
     target = tmp_path / "results.json"
     target.write_text("old")
