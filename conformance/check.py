@@ -18,11 +18,7 @@ from .expectations import Expectation, active
 from .observe import grad_of, is_tensor
 from .program import Program
 from .runner import NOT_MODELLED, Session, Trace
-
-PASS = "PASS"
-MISMATCH = "MISMATCH"
-UNMODELLED = "UNMODELLED"
-EXPECTED = "EXPECTED"  # a departure an expectation entry records (conformance/expectations.toml)
+from .verdicts import EXPECTED, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
 
 
 @dataclass

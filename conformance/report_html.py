@@ -31,16 +31,17 @@ from typing import Any
 
 __all__ = ["render", "VERDICTS", "LEGEND"]
 
-PASS = "PASS"
-MISMATCH = "MISMATCH"
-UNMODELLED = "UNMODELLED"
-CRASH = "CRASH"
-NOT_RUN = "NOT RUN"
-EXPECTED = "EXPECTED"
-ALLOWED = "ALLOWED"
-
-VERDICTS = (PASS, MISMATCH, UNMODELLED, CRASH, NOT_RUN, EXPECTED, ALLOWED)
-FAILURES = frozenset({MISMATCH, UNMODELLED, CRASH})
+from .verdicts import (
+    ALLOWED,
+    CRASH,
+    EXPECTED,
+    MISMATCH,
+    NOT_RUN,
+    PASS,
+    UNMODELLED,
+    VERDICTS,
+)
+from .verdicts import VIOLATIONS as FAILURES
 
 LEGEND = {
     PASS: "torch behaves as documented: the reference model agrees on every observed fact.",

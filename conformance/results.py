@@ -42,21 +42,23 @@ from typing import Any
 
 from . import claims as claims_mod
 from . import expectations as expectations_mod
+from .verdicts import (  # noqa: F401  (re-exported: the results file's vocabulary)
+    ALLOWED,
+    CRASH,
+    EXPECTED,
+    MISMATCH,
+    NOT_RUN,
+    PASS,
+    UNMODELLED,
+    VERDICTS,
+    VIOLATIONS,
+)
 
 SCHEMA = "torch-conformance/results"
 SCHEMA_VERSION = 1
 
-PASS = "PASS"
-MISMATCH = "MISMATCH"
-UNMODELLED = "UNMODELLED"
-CRASH = "CRASH"
-NOT_RUN = "NOT RUN"
-EXPECTED = "EXPECTED"
-ALLOWED = "ALLOWED"
-VERDICTS = (PASS, MISMATCH, UNMODELLED, CRASH, NOT_RUN, EXPECTED, ALLOWED)
 # Worst first: a claim's verdict on a device is the first of these any of its tests has.
 SEVERITY = (CRASH, MISMATCH, UNMODELLED, EXPECTED, ALLOWED, PASS, NOT_RUN)
-VIOLATIONS = frozenset({CRASH, MISMATCH, UNMODELLED})
 MAX_CASES = 20  # cases kept per claim and device
 
 

@@ -584,23 +584,14 @@ def _zero_dim_tensors_outrank() -> None:
 
 
 def _focal_alpha_on_wrong_class() -> None:
-    """sigmoid_focal_loss weights positives by 1 - alpha and negatives by alpha."""
-    import torch
-    import torch.nn.functional as F
-
+    """sigmoid_focal_loss weights positives by 1 - alpha and negatives by alpha (the
+    formula with alpha and 1 - alpha swapped)."""
     import conformance.focal as focal
+    original = focal.sigmoid_focal_loss
 
     def sigmoid_focal_loss(inputs: Any, targets: Any, alpha: float = 0.25, gamma: float = 2,
                            reduction: str = "none") -> Any:
-        p = torch.sigmoid(inputs)
-        ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-        p_t = p * targets + (1 - p) * (1 - targets)
-        loss = ce_loss * ((1 - p_t) ** gamma)
-        if alpha >= 0:
-            alpha_t = (1 - alpha) * targets + alpha * (1 - targets)
-            loss = alpha_t * loss
-        return loss if reduction == "none" else loss.mean() if reduction == "mean" \
-            else loss.sum()
+        return original(inputs, targets, 1 - alpha if alpha >= 0 else alpha, gamma, reduction)
     focal.sigmoid_focal_loss = sigmoid_focal_loss
 
 
