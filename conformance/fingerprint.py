@@ -76,7 +76,7 @@ def _delta(prev: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in dict.fromkeys([*prev, *cur]):
         a, b = prev.get(key), cur.get(key)
-        if a == b:
+        if a == b or (not a and not b):  # an empty entry is no change from none
             continue
         if isinstance(a, dict) and isinstance(b, dict):
             sub = {n: b.get(n) for n in dict.fromkeys([*a, *b]) if a.get(n) != b.get(n)}

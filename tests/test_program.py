@@ -236,3 +236,21 @@ def test_reproduction_shows_alias_and_identity_differences(step: int, key: str, 
     assert len(shown) == 1, src
     expr, value, documented = shown[0]
     assert value != documented, f"the reproduction prints {expr} = {value}, as documented:\n{src}"
+
+
+def test_a_focal_program_reproduces_with_torch_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Reproductions of focal-loss programs inline the torch formulas: the script runs in a
+    fresh interpreter with torch alone and prints the loss."""
+    import subprocess
+    import sys
+    prog = Program((Step("x = torch.tensor([[2.0, -1.0]], requires_grad=True)"),
+                    Step("t = torch.tensor([[1.0, 0.0]])"),
+                    Step("loss = focal.sigmoid_focal_loss(x, t, reduction='sum')"),
+                    Step("loss.backward()"), Step("print(float(loss), x.grad.tolist())")))
+    script = tmp_path / "repro.py"
+    script.write_text(prog.source())
+    out = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True,
+                         timeout=120, check=False, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    loss, grad = out.stdout.split(" ", 1)
+    assert float(loss) > 0 and "[[" in grad
