@@ -118,6 +118,16 @@ def test_a_claims_verdict_is_the_worst_of_its_tests() -> None:
     assert _doc([_test("a", "VIEW-01", "cpu", R.PASS)])["exit_status"] == 0
 
 
+def test_a_tests_verdict_from_its_outcome_and_record() -> None:
+    assert R.test_verdict("passed", {"expected": {"e": 2}}, None, ["required"]) == R.EXPECTED
+    assert R.test_verdict("passed", {"expected": {}}, None, ["required"]) == R.PASS
+    assert R.test_verdict("skipped", None, None, ["required"]) == R.NOT_RUN
+    assert R.test_verdict("failed", {"case": {"verdict": R.UNMODELLED}}, None,
+                          ["required"]) == R.UNMODELLED
+    assert R.test_verdict("failed", None, None, ["required"]) == R.MISMATCH
+    assert R.test_verdict("failed", None, "error in setup", ["required"]) == R.CRASH
+
+
 def test_implementation_defined_differences_are_allowed() -> None:
     record = {"case": {"verdict": R.MISMATCH}}
     assert R.test_verdict("failed", record, None, ["implementation-defined"]) == R.ALLOWED
@@ -169,8 +179,12 @@ def test_several_failing_examples_are_a_mismatch_not_a_crash() -> None:
 def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
     target = tmp_path / "results.json"
     target.write_text("old")
+    reader = target.open()  # a reader of the old file keeps reading the old file
+    inode = target.stat().st_ino
     R.write_atomic(target, "new")
-    assert target.read_text() == "new"
+    assert target.read_text() == "new" and reader.read() == "old"
+    reader.close()
+    assert target.stat().st_ino != inode  # renamed over, not rewritten in place
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
     with pytest.raises(TypeError):
         R.write_atomic(target, 123)  # type: ignore[arg-type]
