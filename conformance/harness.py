@@ -71,6 +71,11 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
     if RECORD.claims and not program.claims:
         program = Program(program.steps, RECORD.claims)
     result = check(program, device)
+    for step in (result.torch_trace.steps if result.torch_trace else ()):
+        if step.error and step.error[0] in ("SyntaxError", "IndentationError"):
+            # Both sides would agree on it: a program that is not Python checks nothing.
+            pytest.fail(f"the program is not valid Python: {step.code!r}: {step.error[1]}",
+                        pytrace=False)
     if result.verdict == UNMODELLED and device.split(":")[0] == "meta" \
             and META_NO_DATA in result.note:
         # Meta tensors have no data: a program that reads values cannot be checked there.

@@ -223,6 +223,12 @@ def test_inference_mode(lines: list[str], device: str) -> None:
     ["b = torch.zeros(3, device=dev)", "vb = b[0:2]", "vb.add_(x[0, :2] * 1)",
      "b.sum().backward()"],
     ["z = torch.zeros(2, 3, device=dev)", "z.add_(x)", "z.sum().backward()"],
+    # mv and dot save each operand only for the other's gradient: with only x requiring
+    # grad, x itself is not saved, and changing it in place does not break backward.
+    ["w = torch.ones(3, device=dev)", "y = x @ w", "x.detach().mul_(2)", "y.sum().backward()"],
+    ["w = torch.ones(3, device=dev)", "y = w @ x[0]", "x.detach().mul_(2)",
+     "y.backward()"],
+    ["w = torch.ones(3, device=dev)", "y = x @ w", "w.mul_(2)", "y.sum().backward()"],
 ])
 def test_inplace_and_saved_versions(lines: list[str], device: str) -> None:
     """Saved tensors remember their version; in place on leaves that require grad (or views of
