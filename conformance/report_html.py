@@ -974,7 +974,8 @@ def _expectations(report: _Report, ids: _Ids) -> str:
         grouped.setdefault(key, []).append((report.columns[col].label,
                                             str(expectation.get("status") or "active")))
         records[key] = expectation
-    if not grouped:
+    unmet = _unmet_entries(report, {str(e.get("id")) for e in records.values()})
+    if not grouped and not unmet:
         return ('<section id="expectations"><h2>Expectations</h2>'
                 "<p>No expectations are recorded.</p></section>")
     rows = []
@@ -991,10 +992,32 @@ def _expectations(report: _Report, ids: _Ids) -> str:
                     f"<td><code>{_e(exp.get('torch') or 'any')}</code></td>"
                     f"<td>{_e(exp.get('reason'))} {_link(exp.get('url'), 'link')}</td>"
                     f"<td>{_e(exp.get('expires') or 'never')}</td><td>{status}</td></tr>")
+    for entry, label in unmet:
+        expired = entry.get("status") == "expired"
+        flag = ('<span class="badge stale">EXPIRED</span> no longer applied: its departure shows '
+                "as a MISMATCH until the entry is renewed or removed"
+                if expired else _e(entry.get("status")))
+        row_class = ' class="stale"' if expired else ""
+        rows.append(f"<tr{row_class}>"
+                    f"<td>{_e(', '.join(entry.get('claims') or []))}</td><td>{_e(label)}</td>"
+                    f"<td><code>{_e(entry.get('torch') or 'any')}</code></td>"
+                    f"<td>{_e(entry.get('reason'))} {_link(entry.get('url'), 'link')}</td>"
+                    f"<td>{_e(entry.get('expires') or 'never')}</td><td>{flag}</td></tr>")
     return ('<section id="expectations"><h2>Expectations</h2><table class="expectations">'
             "<thead><tr><th>Claim</th><th>Columns</th><th>torch</th><th>Reason</th>"
             f'<th>Expires</th><th>Status</th></tr></thead><tbody>{"".join(rows)}</tbody>'
             "</table></section>")
+
+
+def _unmet_entries(report: _Report, shown: set[str]) -> list[tuple[dict[str, Any], str]]:
+    """The results files' expectation entries that no claim cell carries (expired, not met
+    this run, or for another torch), each with the run it comes from."""
+    out = []
+    for i, run in enumerate(report.runs):
+        for entry in run.get("expectations") or []:
+            if isinstance(entry, dict) and str(entry.get("id")) not in shown:
+                out.append((entry, f"run {i + 1}" if len(report.runs) > 1 else "this run"))
+    return out
 
 
 _RUN_KEYS = ("started", "finished", "duration_s", "interrupted", "exit_status", "schema",

@@ -661,3 +661,16 @@ def test_a_real_run_opens_in_chromium_with_every_area(browser: Any, tmp_path: Pa
         assert tab.locator(f"h2#area-{area}").is_visible(), area
     assert tab.get_by_text("Every required claim conforms").is_visible()
     context.close()
+
+
+def test_expired_and_unmet_expectation_entries_are_listed() -> None:
+    doc = sample_run()
+    doc["expectations"] = [
+        {"id": "old-one", "claims": ["VIEW-01"], "torch": ">=2.0", "reason": "gone <b>",
+         "url": "https://example.org/x", "expires": "2020-01-01", "status": "expired"},
+        {"id": "quiet", "claims": ["VIEW-02"], "torch": ">=2.0", "reason": "rare",
+         "url": "https://example.org/y", "expires": "2030-01-01", "status": "not met"}]
+    page = render([doc])
+    section = page[page.index('<section id="expectations">'):]
+    assert "EXPIRED</span> no longer applied" in section and "gone &lt;b&gt;" in section
+    assert "not met" in section and "2030-01-01" in section
