@@ -366,11 +366,11 @@ class Collector:
             entry["expected"] = record.get("expected", {})
             entry["case"] = record.get("case")
             entry["fingerprint"] = record.get("fingerprint")
-            for key, data in (record.get("explainers") or {}).items():
+            for name, data in (record.get("explainers") or {}).items():
                 # One device's numbers per explainer, the CPU's when it ran.
-                if key not in self.explainers or device == "cpu":
-                    self.explainers[key] = {"device": device, "test": report.nodeid,
-                                            "data": data}
+                if name not in self.explainers or device == "cpu":
+                    self.explainers[name] = {"device": device, "test": report.nodeid,
+                                             "data": data}
         if report.when == "call" or report.outcome != "passed":
             kinds = [claims_mod.get(c).kind for c in claims]
             crash, message = (None, "")
