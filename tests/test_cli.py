@@ -296,17 +296,16 @@ def test_mutants_command_reports_kills_in_the_results_and_the_report(tmp_path: P
     out.mkdir()
     doc = _doc([_test("t::a", "VIEW-01", "cpu", R.PASS)])
     (out / "results.json").write_text(json.dumps(doc))
-    proc = run_cli("mutants", "--only", "view_returns_copy,numpy_detaches", "--out", str(out),
-                   "--jobs", "2")
+    proc = run_cli("mutants", "--only", "view_returns_copy", "--out", str(out), "--jobs", "1")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads((out / "mutants.json").read_text())
-    assert report["total"] == 2 and report["killed"] == 2 and report["baseline_ok"]
+    assert report["total"] == 1 and report["killed"] == 1 and report["baseline_ok"]
     first = {m["name"]: m["first_claim"] for m in report["mutants"]}
-    assert first == {"view_returns_copy": "VIEW-01", "numpy_detaches": "BRIDGE-02"}
+    assert first == {"view_returns_copy": "VIEW-01"}
     assert all(m["seconds"] > 0 for m in report["mutants"])
     assert R.load(out / "results.json")["mutants"] == report
     page = (out / "index.html").read_text()
-    assert "2 of 2 killed" in page and "view_returns_copy" in page
+    assert "1 of 1 killed" in page and "view_returns_copy" in page
     assert cli.main(["mutants", "--only", "no_such_mutant", "--out", str(out)]) == 2
 
 
@@ -317,8 +316,7 @@ def test_xdist_gives_the_same_results_as_one_process(tmp_path: Path) -> None:
         out = tmp_path / f"r{jobs}.json"
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "conformance/tests/test_devices.py",
-             "conformance/tests/test_focal.py", "-q", "-p", "no:cacheprovider", "-n", jobs,
+            [sys.executable, "-m", "pytest", "conformance/tests/test_devices.py", "-q", "-p", "no:cacheprovider", "-n", jobs,
              "--conformance-profile=ci", "--device", "cpu,meta", "--conformance-results",
              str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
             check=False)
