@@ -316,7 +316,8 @@ def test_xdist_gives_the_same_results_as_one_process(tmp_path: Path) -> None:
         out = tmp_path / f"r{jobs}.json"
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "conformance/tests/test_devices.py", "-q", "-p", "no:cacheprovider", "-n", jobs,
+            [sys.executable, "-m", "pytest", "conformance/tests/test_devices.py", "-q", "-p",
+             "no:cacheprovider", "-n", jobs,
              "--conformance-profile=ci", "--device", "cpu,meta", "--conformance-results",
              str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
             check=False)
