@@ -84,6 +84,8 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
             return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
                               note=f"not modelled: {r.error[1]}")
         t = tt.step(step)
+        if t.error and device_lost(t.error[1]):
+            lost(device, step.code, t.error)
         found = compare_steps(i, t, r, scope)
         known = expected_departure(found, expectations)
         if known is not None and not log.mismatches:
@@ -94,6 +96,26 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
         sync_values(tt.namespace, ref.namespace, t.state, r.state)
     verdict = MISMATCH if log.mismatches else PASS
     return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace)
+
+
+def device_lost(message: str) -> bool:
+    """Whether an error says the process can no longer use its accelerator (a CUDA device-side
+    assert, an illegal memory access): every later CUDA call in this process fails too."""
+    return "CUDA error" in message or "device-side assert" in message
+
+
+def lost(device: str, code: str, error: tuple[str, str]) -> None:
+    """End a check whose step broke the process's CUDA context. In a pytest-xdist worker the
+    worker exits, so the test is a CRASH and the tests after it get a fresh process; elsewhere
+    the test raises (also a CRASH)."""
+    import os
+    import sys
+    text = (f"torch-conformance: {device} is lost to this process after {code!r}: "
+            f"{error[0]}: {error[1].splitlines()[0] if error[1] else ''}")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        print(text, file=sys.stderr, flush=True)
+        os._exit(70)
+    raise RuntimeError(text)
 
 
 def has_accelerator(torch_module: ModuleType) -> bool | None:

@@ -129,7 +129,8 @@ def _check_devices(raw: str | None) -> list[str]:
 
 
 def _check_out(out: str) -> Path:
-    path = Path(out)
+    # Absolute: pytest runs with the source tree as its working directory.
+    path = Path(out).expanduser().resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
@@ -148,6 +149,35 @@ def _check_torch() -> str:
     return str(torch.__version__)
 
 
+# pytest-xdist stops replacing crashed workers after this many; a crash must stay a CRASH cell
+# for every test, never a test left unrun.
+_MAX_RESTARTS = 1_000_000
+
+
+def _plugin_args() -> list[str]:
+    """``-p conformance.plugin`` when the plugin is not registered as an installed entry point
+    (the suite run from a source tree, as on a machine with no package index)."""
+    from importlib.metadata import entry_points
+    try:
+        eps = entry_points(group="pytest11")
+    except TypeError:  # Python 3.9: entry_points() takes no arguments
+        eps = entry_points().get("pytest11", [])  # type: ignore[attr-defined]
+    if any(ep.value == "conformance.plugin" for ep in eps):
+        return []
+    return ["-p", "conformance.plugin"]
+
+
+def _html_args(out: Path) -> list[str]:
+    """pytest-html's report when pytest-html is installed (it is a dependency; a source tree on
+    a machine without a package index may lack it: the run goes on without that page)."""
+    import importlib.util
+    if importlib.util.find_spec("pytest_html") is None:
+        print("torch-conformance: pytest-html is not installed: no pytest-report.html",
+              file=sys.stderr)
+        return []
+    return ["--html", str(out / "pytest-report.html"), "--self-contained-html"]
+
+
 def run(args: argparse.Namespace) -> int:
     if args.profile not in PROFILES:
         raise UsageError(f"--profile: unknown profile {args.profile!r} (expected smoke, ci or "
@@ -164,8 +194,8 @@ def run(args: argparse.Namespace) -> int:
            "-q", "-n", str(args.jobs), "--conformance-profile", args.profile,
            "--device", ",".join(devices), "--conformance-results", str(partial),
            "--timeout", str(timeout), "--timeout-method", "thread",
-           "--html", str(out / "pytest-report.html"), "--self-contained-html",
-           "-o", "addopts=", *args.pytest_args]
+           *_html_args(out), "--max-worker-restart", str(_MAX_RESTARTS), "-o", "addopts=",
+           *_plugin_args(), *args.pytest_args]
     if seed is not None:
         cmd.append(f"--hypothesis-seed={seed}")
     print(f"torch-conformance: torch {version}, profile {args.profile}"

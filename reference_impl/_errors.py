@@ -1,8 +1,25 @@
-"""What the reference refuses to guess about."""
+"""What the reference refuses to guess about, and what no program may run."""
 
 from __future__ import annotations
+
+# The phrase that marks a step which must not run on a device: on CUDA, tensor indices are
+# bounds-checked inside the kernel, and an index out of range is a device-side assert, after
+# which the process can no longer use CUDA at all. The harness reports such a program as NOT RUN
+# on that device (scripts/cuda_probe.py checks the assert itself, each case in a process of its
+# own).
+DEVICE_ASSERT = "a device-side assert on cuda"
 
 
 class NotModelled(Exception):  # noqa: N818 - the suite reports it by this name
     """Raised for any behaviour the reference does not model; the suite reports UNMODELLED,
     never a pass."""
+
+
+def index_out_of_bounds(device_type: str, error: Exception) -> Exception:
+    """The error an out-of-range tensor index raises: CPU kernels check it on the host and raise
+    ``error``; CUDA kernels assert on the device (see DEVICE_ASSERT), which no program may
+    survive, so the step is refused before torch runs it."""
+    if device_type == "cuda":
+        return NotModelled(f"{DEVICE_ASSERT}: {error} (CUDA kernels check tensor indices on the "
+                           "device; the process could not use CUDA afterwards)")
+    return error

@@ -17,7 +17,7 @@ import numpy as np
 from . import _dtypes as D
 from . import _layout as L
 from ._autograd import check_no_graph
-from ._errors import NotModelled
+from ._errors import NotModelled, index_out_of_bounds
 from ._ops import (
     C_NAMES,
     LEGACY_NAMES,
@@ -207,8 +207,9 @@ def _check_bounds(src: Tensor, adv: list[tuple[int, Tensor]]) -> None:
         size = src._shape[d]
         bad = v[(v < -size) | (v >= size)]
         if bad.size:
-            raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                             f"{d} with size {size}")
+            raise index_out_of_bounds(src.device.type, IndexError(
+                f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {d} with size "
+                f"{size}"))
 
 
 def getitem(self: Tensor, key: Any) -> Tensor:
@@ -325,7 +326,7 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
         if input.dim() > 1 and input._shape[d] == 0 and idx.size:
             raise RuntimeError("index_select(): self indexing axis dim should be positive")
         if idx[(idx < 0) | (idx >= size)].size:
-            raise IndexError("index out of range in self")
+            raise index_out_of_bounds(input.device.type, IndexError("index out of range in self"))
         return np.take(input._values(), idx, axis=d) if input.dim() else input._values()
     return _result(tuple(shape), input._dtype, input, kernel, out, "index_select")
 
@@ -430,8 +431,9 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     def kernel() -> Any:
         bad = idx[(idx < -size) | (idx >= size)]
         if bad.size:
-            raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for "
-                               f"dimension {d} with size {size}")
+            raise index_out_of_bounds(input.device.type, RuntimeError(
+                f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {d} with size "
+                f"{size}"))
         src = input._values()
         if input.dim() == 0:
             return np.broadcast_to(src, index._shape)
@@ -459,8 +461,9 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = N
     size = self._shape[d]
     bad = idx[(idx < 0) | (idx >= size)]
     if bad.size:
-        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                           f"{d} with size {size}")
+        raise index_out_of_bounds(self.device.type, RuntimeError(
+            f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {d} with size "
+            f"{size}"))
     if isinstance(src, Tensor):
         for k in range(index.dim()):
             if index._shape[k] > src._shape[k]:
