@@ -142,7 +142,9 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
     if t.is_complex() and t.is_conj():
         facts["is_conj"] = True
     if with_values and str(t.device) != "meta":
-        values = plain(t.tolist())
+        # Read through detach(): off the CPU tolist() copies to the host with an autograd-aware
+        # op, which raises for a view whose grad_fn can no longer be rebuilt (seen on CUDA).
+        values = plain(t.detach().tolist())
         # The reference says which elements hold uninitialised memory; those are not facts.
         hook = getattr(t, "_unspecified", None)
         unspecified = hook() if callable(hook) else []

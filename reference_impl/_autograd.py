@@ -567,11 +567,12 @@ def _execute(root_edges: list[Edge], grads: Sequence[Tensor | None], keep_graph:
                 queued.add(id(nf))
                 heapq.heappush(ready, (-nf._seq, id(nf), nf))
     if captures is not None and not accumulate_grad:
-        for k, g in enumerate(captured):
+        for g in captured:
             if g is None and not allow_unused:
-                raise RuntimeError(f"The differentiated Tensor at index {k} appears to not have "
-                                   "been used in the graph. Set allow_unused=True if this is "
-                                   "the desired behavior.")
+                # Note: torch 2.13 begins "The differentiated Tensor at index 1", 2.11 "One of
+                # the differentiated Tensors": the documented part starts at "appears".
+                raise RuntimeError("appears to not have been used in the graph. Set "
+                                   "allow_unused=True if this is the desired behavior.")
     return captured
 
 

@@ -103,6 +103,9 @@ def tensor(data: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None
             "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     shape, inferred, flat = _infer(data)
     dt = dtype or inferred
+    if device is None and isinstance(data, Tensor):
+        # "device: ... If None and data is a tensor then the device of data is used."
+        device = data.device
     t = Tensor._empty(shape, dt, canonical(device))
     if flat and t._storage.has_data():
         t._write(np.array(flat).reshape(shape))
@@ -162,9 +165,11 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
     is_float = any(isinstance(v, float) for v in (start, end, step))
     dt = dtype or (D.get_default_dtype() if is_float else D.int64)
     if dt in D.BAREBONES_UNSIGNED:
-        if canonical(device).type != "cpu" if device is not None else False:
-            raise NotModelled(f"arange of {dt} off the CPU")
-        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{D.SCALAR_TYPE[dt.name]}'")
+        # Neither the CPU nor the CUDA kernel has an instance for them (the kernel's name,
+        # "arange_cpu" or "arange_cuda", is not part of the documented message).
+        if canonical(device).type not in ("cpu", "cuda"):
+            raise NotModelled(f"arange of {dt} on {canonical(device).type}")
+        raise NotImplementedError(f"not implemented for '{D.SCALAR_TYPE[dt.name]}'")
     n = math.ceil((end - start) / step)
     t = Tensor._empty((n,), dt, canonical(device))
     if n and t._storage.has_data():

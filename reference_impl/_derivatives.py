@@ -926,8 +926,13 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         else:
             device = a
     wanted = make_device(device) if device is not None else None
+    if wanted is not None and wanted.type == "cuda":
+        # ATen's ensure_has_index: "cuda" is the current device (cuda:0 here).
+        from ._device import canonical
+        wanted = canonical(wanted)
     dt = dtype or self._dtype
-    # Note: the requested device is compared as given: "cpu:0" is not "cpu", so it copies.
+    # Note: the requested device is otherwise compared as given: "cpu:0" is not "cpu", so it
+    # copies.
     if dt is self._dtype and (wanted is None or wanted == self.device) and not copy:
         return self
     target = _tensor_device(wanted) if wanted is not None else self.device
@@ -954,6 +959,10 @@ def _pin_memory(self: Tensor, device: Any = None) -> Tensor:
     if self.device.type == "meta":
         raise RuntimeError(f"cannot pin 'Meta{LEGACY_NAMES[self._dtype.name]}Type' only dense "
                            "CPU tensors can be pinned")
+    if self.device.type == "cuda":
+        from ._views import _legacy_type
+        raise RuntimeError(f"cannot pin '{_legacy_type(self)}' only dense CPU tensors can be "
+                           "pinned")
     if self.device.type != "cpu":
         raise NotModelled(f"pin_memory of a {self.device.type} tensor")
     if HOST["accelerator"] is None:
@@ -1029,9 +1038,11 @@ def _softmax_forward(log: bool) -> Callable[..., Tensor]:
         if dtype is not None:
             input = to(input, dtype)
         if not input._dtype.is_floating_point:
-            kernel = "log_softmax_lastdim_kernel_impl" if log else "softmax_lastdim_kernel_impl"
-            raise RuntimeError(f'"{kernel}" not implemented for '
-                               f"'{O.LEGACY_NAMES[input._dtype.name]}'")
+            # Note: the CPU kernel ("softmax_lastdim_kernel_impl") dispatches inside a parallel
+            # region, which turns its NotImplementedError into a RuntimeError; the CUDA kernel
+            # ("host_softmax") raises NotImplementedError (seen on an H200, torch 2.11).
+            error = NotImplementedError if input.device.type == "cuda" else RuntimeError
+            raise error(O.not_implemented("softmax", input._dtype))
         d = V.wrap_dim(dim, input.dim())
         res = Tensor._empty(input._shape, input._dtype, input.device)
         if input._storage.has_data() and input.numel():

@@ -226,8 +226,10 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` writes in place: basic keys through copy_ of the view (its overlap
     check included), advanced keys through index_put_ (which needs matching dtypes)."""
     check_no_graph("setitem", self)
-    # A Python value becomes a tensor of self's dtype first (its overflow check included).
-    value = _strip_leading_ones(value) if isinstance(value, Tensor) else _scalar_as(value, self)
+    # A Python value becomes a tensor of self's dtype first (its overflow check included); for
+    # a CUDA tensor torch makes it on the CPU (THPVariable_setitem).
+    value = _strip_leading_ones(value) if isinstance(value, Tensor) else _scalar_as(
+        value, self, on_cpu=self.device.type == "cuda")
     if key is False:
         # Note: torch's __setitem__ returns early for a bare False index (no write, no bump).
         return
@@ -237,10 +239,19 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         key = None
     view, adv = _apply(self, key)
     if not adv:
-        from ._ops import copy_
-        copy_(view, value)
+        _copy_to(view, value)
         return
     index_put_(view, adv, value, root=self)
+
+
+def _copy_to(dst: Tensor, src: Tensor) -> None:
+    """ATen ``indexing::copy_to``: copy_ when the shapes are equal, ``fill_`` for a CPU 0-dim
+    value (no overlap check when dst is on another device), else copy_ of the broadcast value."""
+    from ._ops import copy_, fill_
+    if dst._shape != src._shape and src.dim() == 0 and src.device.type == "cpu":
+        fill_(dst, src)
+        return
+    copy_(dst, src)
 
 
 def _strip_leading_ones(value: Tensor) -> Tensor:
@@ -253,12 +264,13 @@ def _strip_leading_ones(value: Tensor) -> Tensor:
     return value.view(value._shape[k:])
 
 
-def _scalar_as(value: Any, like: Tensor) -> Tensor:
+def _scalar_as(value: Any, like: Tensor, *, on_cpu: bool = False) -> Tensor:
     if not isinstance(value, (bool, int, float, complex)):
         raise TypeError(f"can't assign a {type(value).__name__} to a {like._dtype}")
+    from ._device import CPU
     from ._ops import check_scalar_fits
     check_scalar_fits(value, like._dtype)
-    t = Tensor._empty((), like._dtype, like.device)
+    t = Tensor._empty((), like._dtype, CPU if on_cpu else like.device)
     if like._storage.has_data():
         v = np.asarray(value)
         if like._dtype.kind in "iu" and v.dtype.kind == "f":
@@ -345,7 +357,11 @@ def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: T
             name: str) -> Tensor:
     """Allocate (or check and resize ``out``), then run the kernel: ``vals`` may be a callable
     whose errors (index bounds) come after the resize, as in torch."""
-    if out is not None:
+    # CUDA's index_select dispatches on out's dtype after resizing it, and fails reading self
+    # as that dtype (seen on an H200, torch 2.11).
+    late_dtype_error = name == "index_select" and like.device.type == "cuda" and \
+        out is not None and out._dtype is not dt
+    if out is not None and not late_dtype_error:
         if out._dtype is not dt:
             raise RuntimeError(_OUT_DTYPE_ERRORS[name].format(
                 want=dt, got=out._dtype, want_c=C_NAMES[dt.name], got_c=C_NAMES[out._dtype.name],
@@ -353,8 +369,16 @@ def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: T
         if name != "gather":
             assert_no_internal_overlap(out)
             assert_no_overlap(out, like)
+    if late_dtype_error:
+        assert out is not None
+        assert_no_internal_overlap(out)
+        assert_no_overlap(out, like)
 
     def kernel() -> Any:
+        if late_dtype_error:
+            assert out is not None
+            raise RuntimeError(f"expected scalar type {LEGACY_NAMES[out._dtype.name]} but found "
+                               f"{LEGACY_NAMES[dt.name]}")
         if out is not None and name == "gather":
             # gather is a structured kernel: out is resized before its overlap checks.
             assert_no_internal_overlap(out)
@@ -399,9 +423,12 @@ def _nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None
     idx = np.argwhere(vals != 0) if input.dim() else np.zeros((int(vals != 0), 0), np.int64)
     if out is not None:
         return _result(idx.shape, D.int64, input, idx, out, "nonzero")
-    # Note: torch's CPU kernel fills a transposed buffer: strides are (1, z), not (n, 1).
+    # Note: torch's kernels fill a transposed buffer: strides are (1, z), not (n, 1). The CPU
+    # kernel sets them as such; the CUDA kernel resizes a (n, z) buffer and transposes it, and
+    # a contiguous stride is never below 1: (1, 1) when z == 0 (seen on an H200, torch 2.11).
     z = idx.shape[0]
-    t = Tensor._empty(idx.shape, D.int64, input.device, strides=(1, z))
+    t = Tensor._empty(idx.shape, D.int64, input.device,
+                      strides=(1, max(z, 1) if input.device.type == "cuda" else z))
     if idx.size:
         t._write(idx)
     return t
@@ -429,7 +456,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     size = input._shape[d] if input.dim() else 1
 
     def kernel() -> Any:
-        bad = idx[(idx < -size) | (idx >= size)]
+        # gather does not wrap negative indices: -1 is out of bounds (torch 2.13's CPU).
+        bad = idx[(idx < 0) | (idx >= size)]
         if bad.size:
             raise index_out_of_bounds(input.device.type, RuntimeError(
                 f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {d} with size "

@@ -57,7 +57,7 @@ def numpy(self: Tensor, *, force: bool = False) -> np.ndarray:
     # Note: torch's tensor_to_numpy checks the device first, and the graph only while grad
     # mode is on (under no_grad a tensor that requires grad converts).
     if t.device.type != "cpu":
-        raise TypeError(f"can't convert {t.device.type} device type tensor to numpy. Use "
+        raise TypeError(f"can't convert {t.device} device type tensor to numpy. Use "
                         "Tensor.cpu() to copy the tensor to host memory first.")
     from ._autograd import is_grad_enabled
     if t.requires_grad and is_grad_enabled():

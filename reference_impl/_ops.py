@@ -16,7 +16,7 @@ import builtins
 import warnings
 from collections.abc import Callable, Sequence
 from math import prod
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -210,7 +210,7 @@ def pointwise(name: str, fn: Callable[..., Any], operands: Sequence[Operand], *,
     # temporary and resizes the original out as well: a non-empty out then warns twice.
     casts = target is not None and target._dtype is not result and \
         promotion != PROMOTE_ALWAYS_BOOL and cast_through_temporary
-    return emit(shape, result, tensors[0].device if tensors else _cpu(),
+    return emit(shape, result, common_device(tensors),
                 lambda: _evaluate(fn, operands, compute, tensors), out=target, strides=strides,
                 resize=out is not None and not read_write, resize_warnings=2 if casts else 1,
                 sources=tensors, elementwise=True)
@@ -225,17 +225,44 @@ def refuse_barebones(name: str, *dtypes_or_tensors: Any) -> None:
             raise NotModelled(f"{name} on {dt} (kernels for uint16/32/64 vary by op)")
 
 
-def check_same_device(tensors: Sequence[Tensor]) -> None:
-    """TensorIterator's device check: every operand on the first one's device, except CPU
-    0-dim tensors, which combine with any device."""
-    devices = [t.device for t in tensors if not (t.dim() == 0 and t.device.type == "cpu")]
+def common_device(tensors: Sequence[Tensor]) -> Any:
+    """The device an op's result lives on. TensorIterator takes the first device that is not
+    the CPU among its operands (outputs included), else the CPU; with meta tensors (meta
+    functions) the first operand that is not a CPU 0-dim tensor decides."""
+    if any(t.device.type == "meta" for t in tensors):
+        for t in tensors:
+            if not (t.dim() == 0 and t.device.type == "cpu"):
+                return t.device
+    for t in tensors:
+        if t.device.type != "cpu":
+            return t.device
+    return tensors[0].device if tensors else _cpu()
+
+
+def check_same_device(tensors: Sequence[Tensor], *, iterator: bool = True) -> None:
+    """Every operand on one device. TensorIterator ops (``iterator``) accept CPU 0-dim tensors
+    beside any device; other kernels check each argument against the first.
+
+    Meta tensors dispatch to meta functions, whose message is their own; CPU with CUDA
+    dispatches to the CUDA kernel: "Expected all tensors to be on the same device, but found
+    at least two devices, cuda:0 and cpu!" from TensorIterator, "... but got mat2 is on cpu,
+    different from other tensors on cuda:0 (when checking argument in method wrapper_CUDA_mm)"
+    from a kernel's argument check (both seen on an H200, torch 2.11)."""
+    def scalar(t: Tensor) -> bool:
+        return iterator and t.dim() == 0 and t.device.type == "cpu"
+    devices = [t.device for t in tensors if not scalar(t)]
     if not devices:
         return
-    expected = devices[0]
+    expected = common_device(tensors) if iterator else devices[0]
     for t in tensors:
-        if t.device != expected and not (t.dim() == 0 and t.device.type == "cpu"):
-            raise RuntimeError(f"Tensor on device {t.device} is not on the expected device "
-                               f"{expected}!")
+        if t.device != expected and not scalar(t):
+            if "meta" in (t.device.type, expected.type):
+                raise RuntimeError(f"Tensor on device {t.device} is not on the expected device "
+                                   f"{expected}!")
+            if iterator:
+                raise RuntimeError("Expected all tensors to be on the same device, but found "
+                                   f"at least two devices, {expected} and {t.device}!")
+            raise RuntimeError("Expected all tensors to be on the same device, but got")
 
 
 def iterator_operands(operands: Sequence[Operand], compute: D.dtype
@@ -262,6 +289,14 @@ def _cpu() -> Any:
     return CPU
 
 
+class Unspecified(NamedTuple):
+    """What a kernel returns when the documentation leaves some of its result elements open:
+    the values, and the mask of those elements (they are not compared)."""
+
+    values: Any
+    mask: Any
+
+
 def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], Any], *,
          out: Tensor | None = None, strides: Sequence[int] | None = None,
          resize: bool = True, resize_warnings: int = 1, sources: Sequence[Tensor] = (),
@@ -284,6 +319,10 @@ def emit(shape: Sequence[int], dt: D.dtype, device: Any, kernel: Callable[[], An
         # in a layout too hard to check, the result depends on the kernel's iteration order.
         taint = np.ones(tuple(res._shape), dtype=np.bool_)
     values = kernel()
+    if isinstance(values, Unspecified):
+        left_open = np.broadcast_to(values.mask, tuple(res._shape))
+        taint = left_open if taint is None else (taint | left_open)
+        values = values.values
     if values is not None and dt.is_complex:
         # Note: the docs leave complex inf/nan propagation unspecified (torch follows C++
         # std::complex, NumPy its own rules), so non-finite complex results are not facts.
@@ -392,15 +431,22 @@ def mul(input: Operand, other: Operand, *, out: Tensor | None = None,
     return pointwise("mul", fn, [input, other], out=out, inplace=_inplace)
 
 
-def _int_div(a: Any, b: Any, mode: str) -> Any:
-    # Only a zero that some output element divides by raises (an empty result runs no kernel).
+def _int_div(a: Any, b: Any, mode: str, *, checks_zero: bool = True) -> Any:
+    """Integer division. The CPU kernels check for a zero divisor (only one that some output
+    element divides by raises: an empty result runs no kernel); the CUDA kernels do not, and
+    the quotient of a division by zero is whatever the hardware gives (seen on an H200,
+    torch 2.11: 7 // 0 is 4294967295, -7 // 0 is -2): those elements are unspecified."""
     a, b = np.broadcast_arrays(a, b)
-    if np.any(b == 0):
+    zero = b == 0
+    if zero.any() and checks_zero:
         raise RuntimeError("ZeroDivisionError")
+    b = np.where(zero, np.ones_like(b), b)
     if mode == "floor":
-        return np.floor_divide(a, b)
-    q = np.abs(a) // np.abs(b)
-    return np.where((a < 0) != (b < 0), -q, q).astype(a.dtype)
+        values = np.floor_divide(a, b)
+    else:
+        q = np.abs(a) // np.abs(b)
+        values = np.where((a < 0) != (b < 0), -q, q).astype(a.dtype)
+    return Unspecified(values, zero) if zero.any() else values
 
 
 def div(input: Operand, other: Operand, *, rounding_mode: str | None = None,
@@ -415,13 +461,15 @@ def div(input: Operand, other: Operand, *, rounding_mode: str | None = None,
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found '{rounding_mode}'")
 
+    cuda = any(isinstance(o, Tensor) and o.device.type == "cuda" for o in (input, other))
+
     def fn(a: Any, b: Any) -> Any:
         if a.dtype == np.bool_ or a.dtype.kind == "c":
             dt = D.bool_ if a.dtype == np.bool_ else (
                 D.complex64 if a.dtype == np.complex64 else D.complex128)
             raise NotImplementedError(not_implemented(f"div_{rounding_mode}", dt))
         if a.dtype.kind in "iu":
-            return _int_div(a, b, rounding_mode)
+            return _int_div(a, b, rounding_mode, checks_zero=not cuda)
         if rounding_mode == "trunc":
             return np.trunc(a / b)
         return np.floor_divide(a, b)
@@ -429,8 +477,11 @@ def div(input: Operand, other: Operand, *, rounding_mode: str | None = None,
 
 
 def not_implemented(kernel: str, dt: D.dtype) -> str:
-    """The message of a CPU kernel that has no instance for a dtype."""
-    return f'"{kernel}_cpu" not implemented for \'{LEGACY_NAMES[dt.name]}\''
+    """The documented part of the message of a kernel that has no instance for a dtype: its
+    key phrase and the dtype. The kernel's name (``"div_floor_cpu"``, ``"div_floor_cuda"``,
+    ``"ufunc_add_CUDA"``) is an implementation detail that differs by device and release;
+    ``kernel`` documents which one the model means."""
+    return f"not implemented for '{LEGACY_NAMES[dt.name]}'"
 
 
 def neg(input: Tensor, *, out: Tensor | None = None, _inplace: Tensor | None = None) -> Tensor:
@@ -612,6 +663,7 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
     common = result_type(input, other)
     tensors = [o for o in (condition, input, other) if isinstance(o, Tensor)]
     check_no_graph("where", *tensors)
+    check_same_device([*([out] if out is not None else []), *tensors])
     shape = L.broadcast_shapes(*[t._shape for t in tensors])
     read_write = out is not None and any(t is out for t in tensors)
     if out is not None:
@@ -631,7 +683,7 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
             return None
         return np.where(condition._values(), _as_array(input, common), _as_array(other, common))
     layout = [(condition._shape, condition._strides), *iterator_operands([input, other], common)]
-    return emit(shape, common, condition.device, kernel, out=out,
+    return emit(shape, common, common_device(tensors), kernel, out=out,
                 strides=L.iterator_output_strides(shape, layout), sources=tensors,
                 elementwise=True, resize=not read_write)
 
@@ -639,13 +691,19 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
 # ---- in-place helpers that are not pointwise ops --------------------------------------------
 
 def fill_(self: Tensor, value: Operand) -> Tensor:
-    """``fill_`` writes every element, with no overlap check: on an expanded tensor it writes
-    the shared locations (BCAST-07 in the claim catalogue)."""
+    """``fill_`` of a Python scalar writes every element, with no overlap check: on an expanded
+    tensor it writes the shared locations (BCAST-07 in the claim catalogue). ATen's
+    ``fill_(Tensor)`` takes a 0-dim tensor on another device as its ``item()`` (the same path),
+    and one on self's device through ``copy_``, whose overlap check refuses an expanded self
+    (seen on torch 2.13's CPU and on an H200, torch 2.11, where ``x[...] = 7`` makes the 7 a
+    CPU tensor)."""
     check_no_graph("fill_", self)
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.dim()} dimensions.")
+        if value.device == self.device:
+            assert_no_internal_overlap(self)
         value = value.item()
     check_scalar_fits(value, self._dtype)
     if self._storage.has_data():
@@ -847,13 +905,16 @@ amin = _extremum("amin", np.min)
 
 def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
     if a._dtype is not b._dtype:
-        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+        # The operands' names differ by kernel ("m1 and m2" on the CPU, "mat1 and mat2" in
+        # the CUDA kernel): the phrase from "to have" on is what both say.
+        raise RuntimeError("to have the same dtype, but got: "
                            f"{C_NAMES[a._dtype.name]} != {C_NAMES[b._dtype.name]}")
 
 
 def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tensor | None,
              fn: Callable[[Any, Any], Any]) -> Tensor:
     check_no_graph(name, a, b)
+    check_same_device([a, b, *([out] if out is not None else [])], iterator=False)
     refuse_barebones(name, a, b)
     if out is not None:
         if out._dtype is not a._dtype:
@@ -865,9 +926,12 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         runs = all(s != 0 for s in shape) and a.numel() and b.numel()
         # Note: dot dispatches on dtype before looking at sizes; the others run no kernel
         # for empty operands.
-        if a._dtype is D.bool_ and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
-            raise NotImplementedError(f'"{_bool_kernel(name, a.dim(), b.dim())}" not '
-                                      "implemented for 'Bool'")
+        # Note: the CPU kernels have no bool instance; cuBLAS has no integer products either
+        # (on CUDA every integer dtype raises as bool does: seen on an H200, torch 2.11).
+        no_kernel = a._dtype is D.bool_ or (a.device.type == "cuda" and a._dtype.kind in "iu")
+        if no_kernel and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
+            raise NotImplementedError(not_implemented(_bool_kernel(name, a.dim(), b.dim()),
+                                                      a._dtype))
         if not (a._storage.has_data() and b._storage.has_data()):
             return None
         with np.errstate(all="ignore"):
@@ -876,7 +940,8 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
 
 
 def _bool_kernel(name: str, da: int, db: int) -> str:
-    """The CPU kernel a product of bool tensors reaches (none has a bool instance)."""
+    """The CPU kernel a product of bool tensors reaches (none has a bool instance); on CUDA
+    they are "baddbmm_cuda", "dot", "addmv_impl_cuda" and "addmm_cuda"."""
     if name == "bmm" or (name == "matmul" and db >= 3):
         return "bmm"
     if name == "matmul" and da == 1 and db == 1:

@@ -204,7 +204,9 @@ def _legacy_type(self: Tensor) -> str:
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
              "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
              "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-    return f"torch.{names[self._dtype.name]}Tensor"
+    # The device is part of the name off the CPU: "torch.cuda.FloatTensor".
+    kind = self.device.type
+    return f"torch.{'' if kind == 'cpu' else kind + '.'}{names[self._dtype.name]}Tensor"
 
 
 def slice_dim(self: Tensor, dim: int, start: int | None, stop: int | None,

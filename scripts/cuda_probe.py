@@ -140,6 +140,74 @@ CASES: list[tuple[str, str, bool]] = [
      "r = [torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32, "
      "torch.get_float32_matmul_precision(), "
      "torch.backends.cuda.matmul.allow_fp16_reduced_precision_reduction]", False),
+    # messages the model words per kernel (the CPU's wording is known)
+    ("mm-dtype-mismatch", "r = torch.mm(torch.ones(2, 2, device=dev), "
+     "torch.ones(2, 2, dtype=torch.float64, device=dev))", False),
+    ("bmm-dtype-mismatch", "r = torch.bmm(torch.ones(1, 2, 2, device=dev), "
+     "torch.ones(1, 2, 2, dtype=torch.float64, device=dev))", False),
+    ("matmul-batched-dtype-mismatch", "r = torch.ones(2, 2, 2, device=dev) @ "
+     "torch.ones(2, 2, 2, dtype=torch.float64, device=dev)", False),
+    ("mv-dtype-mismatch", "r = torch.ones(2, 2, device=dev) @ "
+     "torch.ones(2, dtype=torch.float64, device=dev)", False),
+    ("dot-dtype-mismatch", "r = torch.ones(2, device=dev) @ "
+     "torch.ones(2, dtype=torch.float64, device=dev)", False),
+    ("mm-out-dtype", "r = torch.mm(torch.ones(2, 2, device=dev), torch.ones(2, 2, device=dev), "
+     "out=torch.empty(2, 2, dtype=torch.float64, device=dev))", False),
+    ("gather-out-dtype", "o = torch.empty(3, 2, dtype=torch.float64, device=dev); "
+     "r = [repr(torch.gather(torch.ones(2, device=dev), 0, torch.tensor([0], device=dev), "
+     "out=o)), o.shape]", False),
+    ("gather-out-dtype-after", "o = torch.empty(3, 2, dtype=torch.float64, device=dev)\n"
+     "try:\n    torch.gather(torch.ones(2, device=dev), 0, torch.tensor([0], device=dev), "
+     "out=o)\nexcept RuntimeError as e:\n    r = [str(e), list(o.shape)]", False),
+    ("masked-select-out-dtype", "o = torch.empty(3, 2, dtype=torch.float64, device=dev)\n"
+     "try:\n    torch.masked_select(torch.ones(2, device=dev), torch.tensor([True, False], "
+     "device=dev), out=o)\nexcept RuntimeError as e:\n    r = [str(e), list(o.shape)]", False),
+    ("nonzero-out-dtype", "o = torch.empty(3, 2, dtype=torch.float64, device=dev)\n"
+     "try:\n    torch.nonzero(torch.ones(2, device=dev), out=o)\nexcept RuntimeError as e:\n"
+     "    r = [str(e), list(o.shape)]", False),
+    ("index-select-out-dtype", "o = torch.empty(3, 2, dtype=torch.float64, device=dev)\n"
+     "try:\n    torch.index_select(torch.ones(2, device=dev), 0, torch.tensor([0], device=dev),"
+     " out=o)\nexcept RuntimeError as e:\n    r = [str(e), list(o.shape)]", False),
+    ("nonzero-strides", "r = [torch.tensor(v, device=dev).nonzero().stride() for v in "
+     "([0., 0.], [1., 0., 1.], 3., 0., [[1., 0.], [1., 1.]])]", False),
+    ("expand-error", "r = torch.ones(2, device=dev).expand(3)", False),
+    ("amax-complex", "r = torch.ones(2, dtype=torch.complex64, device=dev).amax()", False),
+    ("lt-complex", "r = torch.ones(2, dtype=torch.complex64, device=dev) < 1", False),
+    ("abs-bool", "r = torch.tensor([True], device=dev).abs()", False),
+    ("softmax-int-out", "r = torch.log_softmax(torch.ones(2, dtype=torch.int64, device=dev), 0)",
+     False),
+    ("copy-internal-overlap", "x = torch.zeros(1, device=dev).expand(3); "
+     "r = x.copy_(torch.ones(3, device=dev))", False),
+    ("add-out-internal-overlap", "x = torch.zeros(1, device=dev).expand(3); "
+     "r = torch.add(torch.ones(3, device=dev), 1, out=x)", False),
+    ("mul-inplace-float-into-int", "x = torch.ones(2, dtype=torch.int64, device=dev); "
+     "r = x.mul_(1.5)", False),
+    ("index-cpu-index-on-cuda", "x = torch.arange(3., device=dev); "
+     "r = x[torch.tensor([2, 0])].tolist()", False),
+    ("index-cpu-mask-on-cuda", "x = torch.arange(3., device=dev); "
+     "r = x[torch.tensor([True, False, True])].tolist()", False),
+    ("index-select-cpu-index", "r = torch.index_select(torch.arange(3., device=dev), 0, "
+     "torch.tensor([1]))", False),
+    ("gather-cpu-index", "r = torch.gather(torch.arange(3., device=dev), 0, torch.tensor([1]))",
+     False),
+    ("masked-select-cpu-mask", "r = torch.masked_select(torch.arange(3., device=dev), "
+     "torch.tensor([True, False, True]))", False),
+    ("setitem-cpu-index", "x = torch.zeros(3, device=dev); x[torch.tensor([1])] = 5; "
+     "r = [x.tolist(), x._version]", False),
+    ("setitem-cpu-value-tensor", "x = torch.zeros(3, device=dev); x[1:] = torch.ones(2); "
+     "r = [x.tolist(), x._version]", False),
+    ("where-scalar-cpu-cond", "r = torch.where(torch.tensor(True), torch.ones(2, device=dev), "
+     "torch.zeros(2, device=dev))", False),
+    ("cuda-vs-cuda0-equal", "r = [torch.device('cuda') == torch.device('cuda:0'), "
+     "str(torch.ones(1, device='cuda').device), torch.ones(1, device=dev).is_cuda]", False),
+    ("tensor-of-cuda-tensor", "import warnings\nwith warnings.catch_warnings(record=True) as w:"
+     "\n    warnings.simplefilter('always')\n    b = torch.tensor(torch.ones(2, device=dev))\n"
+     "r = [str(b.device), [str(x.message)[:60] for x in w]]", False),
+    ("grad-of-cuda-leaf", "x = torch.ones(2, 3, device=dev).t().requires_grad_(); "
+     "(x * 2).sum().backward(); r = [x.grad.stride(), str(x.grad.device), x.grad._version]",
+     False),
+    ("to-cpu-grad", "x = torch.ones(2, device=dev, requires_grad=True); y = x.to('cpu'); "
+     "y.sum().backward(); r = [str(y.grad_fn), str(x.grad.device)]", False),
     # indices out of range: device-side asserts (each in its own process)
     ("getitem-cuda-index-oob", "x = torch.ones(3, device=dev); "
      "r = x[torch.tensor([5], device=dev)]", True),

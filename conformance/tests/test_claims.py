@@ -239,3 +239,31 @@ def test_factories_shape_dtype_and_fill(call: str, device: str) -> None:
     """Factories give the documented size, dtype and fill; empty's values are unspecified."""
     assert_conforms(prog(f"t = {call[:-1]}{', ' if call[-2] != '(' else ''}device=dev)"),
                     device)
+
+
+@pytest.mark.no_meta("every program reads tensor data")
+@pytest.mark.claim("MATH-01")
+@pytest.mark.parametrize("lines", [
+    ["q = torch.tensor([7, -7, 3], device=dev) // torch.tensor([0, 0, 2], device=dev)"],
+    ["q = torch.div(torch.tensor([7, -7], device=dev), 0, rounding_mode='trunc')"],
+    ["q = torch.tensor([7], dtype=torch.uint8, device=dev) // 0"],
+    ["q = torch.tensor([7, 0], device=dev) / 0"],
+    ["q = torch.tensor([], dtype=torch.int64, device=dev) // 0"],
+])
+def test_integer_division_by_zero(lines: list[str], device: str) -> None:
+    """True division of integers gives inf and nan for a zero divisor; floor and trunc division
+    of integers by zero raise on the CPU, and on CUDA give values the docs leave open."""
+    assert_conforms(prog(*lines), device)
+
+
+@pytest.mark.no_meta("every program reads tensor data")
+@pytest.mark.claim("MATH-03", "MATH-04", "MATH-05")
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool", "float32"])
+@pytest.mark.parametrize("expr", ["a @ a", "torch.mm(a, a)", "torch.bmm(a[None], a[None])",
+                                  "torch.dot(a[0], a[0])", "a @ a[0]",
+                                  "torch.mm(a[:0], a)"])
+def test_products_by_dtype(expr: str, dtype: str, device: str) -> None:
+    """Matrix products of integer and bool tensors: where a kernel exists for the dtype (the
+    CPU's for integers), and NotImplementedError where none does (bool; integers on CUDA)."""
+    assert_conforms(prog(f"a = torch.ones(2, 2, dtype=torch.{dtype}, device=dev)",
+                         f"r = {expr}"), device)

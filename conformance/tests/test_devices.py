@@ -85,3 +85,44 @@ def test_devices_of_results(lines: list[str], device: str) -> None:
 def test_to_is_differentiable(lines: list[str], device: str) -> None:
     """Gradients flow back through to() to the source dtype and device."""
     assert_conforms(prog(*lines), device)
+
+
+@pytest.mark.claim("DEVICE-03")
+@pytest.mark.parametrize("lines", [
+    # A tensor on the CPU beside one on dev: on a GPU only a CPU 0-dim tensor combines.
+    ["x = torch.ones(2, device=dev)", "y = x + torch.ones(2)"],
+    ["x = torch.ones(2, device=dev)", "y = torch.ones(2) + x"],
+    ["x = torch.ones(2, device=dev)", "y = x + torch.tensor(1.5)"],
+    ["x = torch.ones(2, device=dev)", "y = torch.tensor(1.5) + x"],
+    ["s = torch.tensor(1.5, device=dev)", "y = s + torch.ones(2)"],
+    ["x = torch.ones(2, device=dev)", "x.add_(torch.tensor(2.0))"],
+    ["x = torch.ones(2, device=dev)", "y = torch.add(x, 1, out=torch.empty(2))"],
+    ["o = torch.empty(2, device=dev)", "y = torch.add(torch.ones(2), 1, out=o)"],
+    ["x = torch.ones(2, device=dev)", "y = torch.where(torch.tensor([True, False]), x, x)"],
+    ["x = torch.zeros(2, device=dev)", "x.copy_(torch.ones(2))"],
+])
+def test_operands_on_the_cpu(lines: list[str], device: str) -> None:
+    """An op's tensors share a device, CPU 0-dim tensors aside, which combine with any device
+    (as a scalar); the result is on the other operand's device."""
+    assert_conforms(prog(*lines), device)
+
+
+@pytest.mark.no_meta("meta functions check neither: mm(meta, cpu) is a meta tensor, mm(cpu, meta) "
+                     "a CPU one (torch 2.13), and meta's fill_ skips the overlap check")
+@pytest.mark.claim("DEVICE-03", "INPLACE-05")
+@pytest.mark.parametrize("lines", [
+    ["x = torch.ones(2, 2, device=dev)", "y = torch.mm(x, torch.ones(2, 2))"],
+    # A value written into an expanded tensor: a Python scalar for a tensor off the CPU, and a
+    # CPU 0-dim tensor there, are written by fill_ with no overlap check; a value on the
+    # tensor's own device goes through copy_, which refuses the overlap.
+    ["x = torch.zeros(1, device=dev).expand(3)", "x[...] = 7"],
+    ["x = torch.zeros(1, device=dev).expand(3)", "x[...] = torch.tensor(7.0)"],
+    ["x = torch.zeros(1, device=dev).expand(3)", "x[...] = torch.tensor(7.0, device=dev)"],
+    ["x = torch.zeros(1, device=dev).expand(3)", "x.fill_(torch.tensor(7.0, device=dev))"],
+    ["x = torch.zeros(1, device=dev).expand(3)", "x.fill_(torch.tensor(7.0))"],
+    ["x = torch.zeros(1, device=dev).expand(3)", "x.fill_(7.0)"],
+])
+def test_products_and_fills_with_the_cpu(lines: list[str], device: str) -> None:
+    """Products check that their operands share a device; fill_ and assignment of a scalar
+    value check for overlap only when the value is on the tensor's device."""
+    assert_conforms(prog(*lines), device)
