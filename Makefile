@@ -38,8 +38,17 @@ test: venv
 
 # python -m conformance run: exit 0 when every required claim conforms, 1 when one is
 # violated, 2 for usage errors; the report is written in every case but a usage error.
+# With a GPU run committed (docs/gpu/results.json), $(REPORTS)/merged/index.html shows this
+# machine's columns beside the GPU machine's (CPU, meta, CUDA); the exit status is the run's.
+GPU_RESULTS ?= docs/gpu/results.json
 report: venv
-	$(VPY) -m conformance run --profile $(PROFILE) --out $(REPORTS) --jobs $(JOBS)
+	@status=0; \
+	$(VPY) -m conformance run --profile $(PROFILE) --out $(REPORTS) --jobs $(JOBS) || status=$$?; \
+	if [ $$status -le 1 ] && [ -f $(GPU_RESULTS) ]; then \
+		$(VPY) -m conformance merge $(REPORTS)/results.json $(GPU_RESULTS) \
+			--out $(REPORTS)/merged || [ $$? -eq 1 ] || status=2; \
+	fi; \
+	exit $$status
 
 lint: venv
 	@status=0; \

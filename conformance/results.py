@@ -131,8 +131,34 @@ def environment(profile: str, seed: Any, devices: list[str]) -> dict[str, Any]:
         "device_names": _device_names(torch, devices), "python": platform.python_version(),
         "numpy": numpy.__version__, "hypothesis": hypothesis.__version__,
         "platform": platform.platform(), "profile": profile, "seed": seed,
-        "devices": list(devices)}
+        "devices": list(devices), "suite": suite_revision()}
     return env
+
+
+def suite_revision() -> str:
+    """The suite's version, and its git commit when it runs from a checkout (a model fixed
+    later judges differently: a results file says which model judged it)."""
+    import subprocess
+    try:
+        from importlib.metadata import version
+        ours = version("torch-conformance")
+    except Exception:  # noqa: BLE001 - a source tree that was never installed
+        ours = "source"
+    root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return ours
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=False)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                "--untracked-files=no", "--", "conformance", "reference_impl"],
+                               capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ours
+    if head.returncode != 0:
+        return ours
+    changed = ", with uncommitted changes" if dirty.stdout.strip() else ""
+    return f"{ours} (git {head.stdout.strip()}{changed})"
 
 
 def _device_names(torch: Any, devices: list[str]) -> dict[str, str]:

@@ -362,3 +362,23 @@ def test_error_facts_compare_by_type_and_key_phrase() -> None:
     worded = {"is_leaf": "RuntimeError: Output 0 of View is a view created in no_grad mode"}
     assert [m.path for m in compare_facts(1, "w", t, worded)] == ["w.is_leaf"]
     assert compare_facts(1, "w", t, worded, frozenset({"is_leaf"})) == []
+
+
+def test_values_are_read_without_autograd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off the CPU, tolist() copies to the host with an autograd-aware op, which raises for a
+    view whose grad_fn can no longer be rebuilt (seen on an H200: test_grad_modes[cuda] was a
+    CRASH). The observer reads values through detach(): here tolist() of a tensor that
+    requires grad raises as it would there."""
+    import torch
+
+    from conformance.observe import observe
+    real = torch.Tensor.tolist
+
+    def tolist(self: torch.Tensor) -> object:
+        if self.requires_grad:
+            raise RuntimeError("A view was created in no_grad mode and its base or another view "
+                               "of its base has been modified inplace with grad mode enabled.")
+        return real(self)
+    monkeypatch.setattr(torch.Tensor, "tolist", tolist)
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    assert observe({"x": x})["values"]["x"]["values"] == [1.0, 2.0]

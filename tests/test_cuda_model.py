@@ -173,7 +173,8 @@ def test_index_select_out_of_another_dtype_on_cuda() -> None:
     """Run 1, OUT-03 on cuda: "expected scalar type Float but found Long", after out was
     resized (the CUDA kernel dispatches on out's dtype); the CPU checks before resizing."""
     out = torch.zeros(3, 2)
-    with pytest.raises(RuntimeError, match="^expected scalar type Float but found Long$"):
+    with pytest.raises(RuntimeError, match="^expected scalar type Float but found Long$"), \
+            pytest.warns(UserWarning, match="was resized"):
         torch.index_select(torch.tensor([5, 6], device=CUDA), 0,
                            torch.tensor([0], device=CUDA), out=out.to(CUDA))
     with pytest.raises(RuntimeError, match="self and result must have the same scalar type"):
