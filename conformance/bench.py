@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 import reference_impl
 
-from .check import check
-from .compare import compare_traces
+from .execute.runner import run
+from .generate.strategies import FAMILIES, programs
+from .judge.check import check
+from .judge.mismatch import compare_traces
 from .program import Program
-from .runner import run
-from .strategies import FAMILIES, programs
 
 
 def collect(n: int, families: tuple[str, ...]) -> tuple[list[Program], float]:

@@ -40,10 +40,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import results as results_mod
+from .settings import Profile, SettingsError, profile, requested_devices
 
-PROFILES = ("smoke", "ci", "deep")
-TIMEOUTS = {"smoke": 300, "ci": 900, "deep": 3600}  # seconds per test before it is a CRASH
-TESTS_DIR = Path(__file__).resolve().parent / "tests"
+TESTS_DIR = Path(__file__).resolve().parent / "claim_tests"
 EXIT_OK, EXIT_VIOLATED, EXIT_USAGE = 0, 1, 2
 
 
@@ -115,17 +114,17 @@ def main(argv: list[str] | None = None) -> int:
 # ---- run ---------------------------------------------------------------------------------------
 
 def _check_devices(raw: str | None) -> list[str]:
-    from .devices import DEVICES, availability
-    if raw is None:
-        return list(DEVICES)
-    devices = [d.strip() for d in raw.split(",") if d.strip()]
-    if not devices:
-        raise UsageError("--device: no device given")
-    for d in devices:
-        ok, reason = availability(d)
-        if not ok and reason.startswith("unknown device"):
-            raise UsageError(f"--device: {reason}")
-    return devices
+    try:
+        return requested_devices(raw)
+    except SettingsError as e:
+        raise UsageError(str(e)) from None
+
+
+def _check_profile(name: str) -> Profile:
+    try:
+        return profile(name)
+    except SettingsError as e:
+        raise UsageError(f"--profile: {e}") from None
 
 
 def _check_out(out: str) -> Path:
@@ -155,16 +154,16 @@ _MAX_RESTARTS = 1_000_000
 
 
 def _plugin_args() -> list[str]:
-    """``-p conformance.plugin`` when the plugin is not registered as an installed entry point
-    (the suite run from a source tree, as on a machine with no package index)."""
+    """``-p conformance.pytest_plugin`` when the plugin is not registered as an installed entry
+    point (the suite run from a source tree, as on a machine with no package index)."""
     from importlib.metadata import entry_points
     try:
         eps = entry_points(group="pytest11")
     except TypeError:  # Python 3.9: entry_points() takes no arguments
         eps = entry_points().get("pytest11", [])  # type: ignore[attr-defined]
-    if any(ep.value == "conformance.plugin" for ep in eps):
+    if any(ep.value == "conformance.pytest_plugin" for ep in eps):
         return []
-    return ["-p", "conformance.plugin"]
+    return ["-p", "conformance.pytest_plugin"]
 
 
 def _html_args(out: Path) -> list[str]:
@@ -179,15 +178,13 @@ def _html_args(out: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.profile not in PROFILES:
-        raise UsageError(f"--profile: unknown profile {args.profile!r} (expected smoke, ci or "
-                         "deep)")
+    prof = _check_profile(args.profile)
     devices = _check_devices(args.device)
     out = _check_out(args.out)
     version = _check_torch()
-    seed = None if args.profile == "ci" else (
+    seed = None if prof.derandomize else (
         args.seed if args.seed is not None else random.SystemRandom().randrange(2**32))
-    timeout = args.timeout if args.timeout is not None else TIMEOUTS[args.profile]
+    timeout = args.timeout if args.timeout is not None else prof.timeout
     partial = out / ".results.partial.json"
     partial.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "pytest", str(TESTS_DIR), "-p", "no:cacheprovider",
@@ -260,7 +257,7 @@ def mutants(args: argparse.Namespace) -> int:
 
 
 def _write_report(out: Path, docs: list[dict[str, Any]], name: str, payload: Any) -> None:
-    from .report_html import render
+    from .report.html import render
     html = render(docs)
     results_mod.write_atomic(out / name, results_mod.dumps(payload))
     results_mod.write_atomic(out / "index.html", html)
@@ -310,8 +307,8 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def compare(args: argparse.Namespace) -> int:
-    from . import diff as diff_mod
-    from .diff_html import render
+    from .upgrade import diff as diff_mod
+    from .upgrade.diff_html import render
     old, new = _load(args.old), _load(args.new)
     po, pn = old["environment"].get("profile"), new["environment"].get("profile")
     if po != pn:
@@ -404,9 +401,7 @@ def _torch_missing(python: str) -> bool:
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    if args.profile not in PROFILES:
-        raise UsageError(f"--profile: unknown profile {args.profile!r} (expected smoke, ci or "
-                         "deep)")
+    _check_profile(args.profile)
     _check_devices(args.device)
     sides = []
     for label, version, python in (("from", args.from_version, args.from_python),

@@ -74,12 +74,25 @@ class Program:
         return cls(tuple(Step.from_json(s) for s in data["steps"]), tuple(data.get("claims", ())))
 
 
+def prog(*lines: str, claims: tuple[str, ...] = ()) -> Program:
+    """A Program of one step per line; an indented line continues the step before it (the
+    body of a ``with`` block)."""
+    steps: list[Step] = []
+    for line in lines:
+        if line[:1].isspace() and steps:
+            steps[-1] = Step(steps[-1].code + "\n" + line, steps[-1].binds)
+            continue
+        lhs = line.split(" = ")[0] if " = " in line and "[" not in line.split(" = ")[0] else ""
+        steps.append(Step(line, tuple(n.strip() for n in lhs.split(",") if n.strip())))
+    return Program(tuple(steps), claims)
+
+
 @functools.lru_cache(maxsize=1)
 def focal_prelude() -> list[str]:
     """conformance/focal.py's functions, inlined, bound to a namespace named ``focal``: a
     reproduction stays a script that needs torch alone."""
     from pathlib import Path
-    text = (Path(__file__).with_name("focal.py")).read_text()
+    text = (Path(__file__).parent / "execute" / "focal.py").read_text()
     body = text[text.index("import torch"):]
     body = body.replace("from typing import Any\n", "").replace(": Any", "").replace(
         " -> Any", "")

@@ -12,7 +12,7 @@ import pytest
 from conformance.claims import AREAS, CLAIMS, IMPLEMENTATION_DEFINED, REQUIRED
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFORMANCE_TESTS = sorted((ROOT / "conformance" / "tests").glob("*.py"))
+CONFORMANCE_TESTS = sorted((ROOT / "conformance" / "claim_tests").glob("*.py"))
 ID_RE = re.compile(r"^[A-Z]+-\d\d$")
 
 
@@ -27,7 +27,7 @@ def _is_claim_marker(func: ast.expr) -> bool:
 
 
 def used_claims() -> dict[str, list[str]]:
-    """Each claim id named in a ``pytest.mark.claim(...)`` call in conformance/tests, with
+    """Each claim id named in a ``pytest.mark.claim(...)`` call in conformance/claim_tests, with
     where it is named ("file.py:line")."""
     used: dict[str, list[str]] = {}
     for path in CONFORMANCE_TESTS:
@@ -44,9 +44,9 @@ def used_claims() -> dict[str, list[str]]:
 
 
 def test_claim_markers_are_found() -> None:
-    """The parser finds claim markers in conformance/tests (so the checks below are not
+    """The parser finds claim markers in conformance/claim_tests (so the checks below are not
     vacuous)."""
-    assert CONFORMANCE_TESTS, "no conformance/tests/*.py files"
+    assert CONFORMANCE_TESTS, "no conformance/claim_tests/*.py files"
     assert len(used_claims()) >= 5
 
 

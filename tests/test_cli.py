@@ -18,6 +18,7 @@ import pytest
 
 from conformance import cli
 from conformance import results as R
+from conformance.pytest_plugin.collector import failure_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -143,7 +144,7 @@ def test_implementation_defined_differences_are_allowed() -> None:
 def test_expectations_met_stale_and_expired() -> None:
     import datetime as dt
 
-    from conformance.expectations import parse
+    from conformance.judge.expectations import parse
     base = {"claims": ["BRIDGE-04"], "torch": ">=2.0", "path": "error", "reason": "r",
             "url": "https://example.org", "expires": dt.date(2100, 1, 1), "test": "t_uint64*"}
     entries = parse({"expectation": [{**base, "id": "met"}, {**base, "id": "stale"},
@@ -171,9 +172,9 @@ def test_several_failing_examples_are_a_mismatch_not_a_crash() -> None:
 
         def __str__(self) -> str:
             return "ExceptionGroup ..."
-    assert R.failure_kind(Report(), "call")[0] is None
+    assert failure_kind(Report(), "call")[0] is None
     Crash.message = "KeyError: 'missing'"
-    assert R.failure_kind(Report(), "call")[0] == "the test raised"
+    assert failure_kind(Report(), "call")[0] == "the test raised"
 
 
 def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
@@ -316,7 +317,7 @@ def test_xdist_gives_the_same_results_as_one_process(tmp_path: Path) -> None:
         out = tmp_path / f"r{jobs}.json"
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "conformance/tests/test_devices.py", "-q", "-p",
+            [sys.executable, "-m", "pytest", "conformance/claim_tests/test_devices.py", "-q", "-p",
              "no:cacheprovider", "-n", jobs,
              "--conformance-profile=ci", "--device", "cpu,meta", "--conformance-results",
              str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,

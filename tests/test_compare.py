@@ -10,10 +10,16 @@ from typing import Any
 import pytest
 
 import reference_impl
-from conformance.compare import FACT_EXPR, Mismatch, compare_traces, message_matches, values_close
-from conformance.observe import plain
+from conformance.execute.observe import plain
+from conformance.execute.runner import StepRecord, Trace, run
+from conformance.judge.mismatch import (
+    FACT_EXPR,
+    Mismatch,
+    compare_traces,
+    message_matches,
+    values_close,
+)
 from conformance.program import Program, Step
-from conformance.runner import StepRecord, Trace, run
 
 PROGRAM = Program((
     Step("t1 = torch.arange(6, dtype=torch.float32).reshape(2, 3)", ("t1",)),  # 1
@@ -311,7 +317,7 @@ def test_values_close_floats_use_the_dtype_tolerance() -> None:
 def test_layout_scope_compares_addressing_strides_types_and_categories() -> None:
     """The meta device's scope: strides of size-1 and empty dims, error messages, warning
     texts and values are not facts there; everything else still is."""
-    from conformance.compare import FULL, LAYOUT, compare_steps
+    from conformance.judge.mismatch import FULL, LAYOUT, compare_steps
 
     def rec(shape: list[int], stride: list[int], err: tuple[str, str] | None = None,
             warn: str = "w", values: Any = None) -> StepRecord:
@@ -336,7 +342,7 @@ def test_layout_scope_compares_addressing_strides_types_and_categories() -> None
 def test_undocumented_parts_of_messages_are_not_compared() -> None:
     """Node names inside a message and the C++ source suffix differ by release (torch 2.11
     says "output 0 of AddBackward0", 2.13 "output 0 of Add"); the key phrase is compared."""
-    from conformance.compare import message_matches
+    from conformance.judge.mismatch import message_matches
     t211 = ("one of the variables needed for gradient computation has been modified by an "
             "inplace operation: [torch.FloatTensor [2, 3]], which is output 0 of AddBackward0, "
             "is at version 1; expected version 0 instead.")
@@ -350,7 +356,7 @@ def test_undocumented_parts_of_messages_are_not_compared() -> None:
 
 def test_error_facts_compare_by_type_and_key_phrase() -> None:
     """A fact torch refuses to give (``w.is_leaf`` raising) is compared like an error."""
-    from conformance.compare import compare_facts
+    from conformance.judge.mismatch import compare_facts
     t = {"is_leaf": "RuntimeError: Output 0 of ViewBackward0 is a view of a view which was "
                     "created in no_grad mode"}
     r = {"is_leaf": "RuntimeError: Output 0 of View is a view of a view which was created in "
@@ -371,7 +377,7 @@ def test_values_are_read_without_autograd(monkeypatch: pytest.MonkeyPatch) -> No
     requires grad raises as it would there."""
     import torch
 
-    from conformance.observe import observe
+    from conformance.execute.observe import observe
     real = torch.Tensor.tolist
 
     def tolist(self: torch.Tensor) -> object:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from conformance import cli
-from conformance import diff as D
 from conformance import results as R
+from conformance.upgrade import diff as D
 
 
 def _fp(*programs: tuple[str, list[Any]], digest: str | None = None) -> dict[str, Any]:

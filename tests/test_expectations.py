@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance import expectations as E
-from conformance.check import EXPECTED, MISMATCH, PASS, check
+from conformance.judge import expectations as E
+from conformance.judge.check import EXPECTED, MISMATCH, PASS, check
 from conformance.program import Program, Step
 
 GOOD = """

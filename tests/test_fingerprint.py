@@ -3,10 +3,10 @@ addresses in messages are blanked, and only what changed is recorded per step.""
 
 from __future__ import annotations
 
-from conformance.check import check
-from conformance.fingerprint import Fingerprint, observations
+from conformance.execute.runner import StepRecord
+from conformance.judge.check import check
+from conformance.judge.fingerprint import Fingerprint, observations
 from conformance.program import Program, Step
-from conformance.runner import StepRecord
 
 
 def _fingerprint(*lines: str) -> dict:

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 import reference_impl
-from conformance.compare import compare_facts, message_matches
+from conformance.execute.runner import Session, StepRecord
+from conformance.judge.mismatch import compare_facts, message_matches
 from conformance.program import Program, Step
-from conformance.runner import Session, StepRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "gpu" / "results.json"
@@ -70,7 +70,7 @@ def reference_value(path: str, record: StepRecord) -> Any:
         for i in (int(k) for k in m.group(2).split(",")):
             value = value[i]
         return value
-    from conformance.compare import FACT_EXPR
+    from conformance.judge.mismatch import FACT_EXPR
     for name, facts in state.get("values", {}).items():
         for key, value in facts.items():
             if FACT_EXPR.get(key, "{n}." + key).format(n=name) == path:

@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reference_impl
-from conformance.check import MISMATCH, PASS, CaseResult, check, reproduction
-from conformance.compare import Mismatch, compare_states, compare_traces
-from conformance.observe import observe
+from conformance.execute.observe import observe
+from conformance.execute.runner import Trace, run
+from conformance.judge.check import MISMATCH, PASS, CaseResult, check, reproduction
+from conformance.judge.mismatch import Mismatch, compare_states, compare_traces
 from conformance.program import Program, Step
-from conformance.runner import Trace, run
 
 torch = pytest.importorskip("torch")
 

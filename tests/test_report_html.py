@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conformance.report_html import render
+from conformance.report.html import render
 
 DEVICES = ("cpu", "meta", "cuda")
 CUDA_REASON = "no CUDA device (torch.cuda.is_available() is False)"
@@ -45,7 +45,7 @@ def claim(cid: str, area: str, **kw: Any) -> dict[str, Any]:
 
 
 def case(verdict: str = "MISMATCH", **kw: Any) -> dict[str, Any]:
-    return {"test": "conformance/tests/test_views.py::test_view[cpu]", "verdict": verdict,
+    return {"test": "conformance/claim_tests/test_views.py::test_view[cpu]", "verdict": verdict,
             "message": "y.stride() differs from the documented strides", "program": None,
             "reproduction": None, "mismatches": [], "observed": {}, **kw}
 

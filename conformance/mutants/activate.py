@@ -20,7 +20,7 @@ def _name() -> str:
     return os.environ.get(ENV, "").strip()
 
 
-# trylast: after conformance.plugin's pytest_configure has loaded its Hypothesis profile.
+# trylast: after conformance.pytest_plugin's pytest_configure has loaded its Hypothesis profile.
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     name = _name()

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-PROGRAMS = "conformance/tests/test_programs.py"
-CLAIMS = "conformance/tests/test_claims.py"
+PROGRAMS = "conformance/claim_tests/test_programs.py"
+CLAIMS = "conformance/claim_tests/test_claims.py"
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def _div__returns_new() -> None:
 
 # ---- autograd -----------------------------------------------------------------------------------
 
-AUTOGRAD = "conformance/tests/test_autograd.py"
+AUTOGRAD = "conformance/claim_tests/test_autograd.py"
 
 
 def _leaves_of(t: Any) -> list[Any]:
@@ -469,7 +469,7 @@ def _grad_accumulates_out_of_place() -> None:
 
 # ---- the NumPy bridge ---------------------------------------------------------------------------
 
-BRIDGE = "conformance/tests/test_numpy_bridge.py"
+BRIDGE = "conformance/claim_tests/test_numpy_bridge.py"
 
 
 def _numpy_copies() -> None:
@@ -586,7 +586,7 @@ def _zero_dim_tensors_outrank() -> None:
 def _focal_alpha_on_wrong_class() -> None:
     """sigmoid_focal_loss weights positives by 1 - alpha and negatives by alpha (the
     formula with alpha and 1 - alpha swapped)."""
-    import conformance.focal as focal
+    import conformance.execute.focal as focal
     original = focal.sigmoid_focal_loss
 
     def sigmoid_focal_loss(inputs: Any, targets: Any, alpha: float = 0.25, gamma: float = 2,
@@ -597,7 +597,7 @@ def _focal_alpha_on_wrong_class() -> None:
 
 def _focal_gamma_ignored() -> None:
     """softmax_focal_loss drops the modulating factor: plain (weighted) cross-entropy."""
-    import conformance.focal as focal
+    import conformance.execute.focal as focal
     original = focal.softmax_focal_loss
 
     def softmax_focal_loss(input: Any, target: Any, alpha: Any = None, gamma: float = 2.0,
@@ -620,7 +620,7 @@ def _from_numpy_copies_negative_strides() -> None:
 
 # ---- devices and .to() --------------------------------------------------------------------------
 
-DEVICES = "conformance/tests/test_devices.py"
+DEVICES = "conformance/claim_tests/test_devices.py"
 
 
 def _to_copies_when_unchanged() -> None:
@@ -691,11 +691,12 @@ MUTANTS: tuple[Mutant, ...] = (
            ("VIEW-08", "VIEW-04"), f"{CLAIMS}::test_expand_sets_stride_zero",
            _expand_materialises),
     Mutant("gather_ignores_dim", "torch.gather and Tensor.gather always gather along dim 0.",
-           ("INDEX-07",), "conformance/tests/test_claims.py::test_gather_follows_dim",
+           ("INDEX-07",), "conformance/claim_tests/test_claims.py::test_gather_follows_dim",
            _gather_ignores_dim),
     Mutant("item_accepts_many",
            "Tensor.item returns the first element for any numel >= 1 instead of raising.",
-           ("ITEM-01",), "conformance/tests/test_claims.py::test_item_needs_exactly_one_element",
+           ("ITEM-01",),
+           "conformance/claim_tests/test_claims.py::test_item_needs_exactly_one_element",
            _item_accepts_many),
     Mutant("mm_accepts_batches",
            "torch.mm and Tensor.mm fall back to torch.matmul when an input is not 2-D.",
@@ -735,7 +736,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("sum_int_keeps_dtype",
            "torch.sum / Tensor.sum of bool and narrow integer tensors keep the input dtype "
            "instead of returning int64.", ("MATH-02",),
-           "conformance/tests/test_claims.py::test_reductions_dtype_and_keepdim",
+           "conformance/claim_tests/test_claims.py::test_reductions_dtype_and_keepdim",
            _sum_int_keeps_dtype),
     Mutant("tensor_infers_float64",
            "torch.tensor infers float64 from Python floats instead of the default dtype.",
@@ -765,7 +766,7 @@ MUTANTS: tuple[Mutant, ...] = (
            _full_ignores_fill_dtype),
     Mutant("div__returns_new", "Tensor.div_ returns a new tensor and leaves self unchanged.",
            ("INPLACE-01", "INPLACE-02"),
-           "conformance/tests/test_state_machine.py::test_memory_semantics_state_machine",
+           "conformance/claim_tests/test_state_machine.py::test_memory_semantics_state_machine",
            _div__returns_new),
     # -- autograd (issue 3) --
     Mutant("backward_overwrites_grad",
@@ -839,11 +840,11 @@ MUTANTS: tuple[Mutant, ...] = (
     # -- losses (issue 8) --
     Mutant("focal_alpha_on_wrong_class",
            "sigmoid focal loss applies alpha to the negatives and 1 - alpha to the positives.",
-           ("LOSS-01",), "conformance/tests/test_focal.py::test_sigmoid_focal_loss",
+           ("LOSS-01",), "conformance/claim_tests/test_focal.py::test_sigmoid_focal_loss",
            _focal_alpha_on_wrong_class),
     Mutant("focal_gamma_ignored",
            "softmax focal loss ignores gamma (the modulating factor is always 1).",
-           ("LOSS-02",), "conformance/tests/test_focal.py::test_softmax_focal_loss",
+           ("LOSS-02",), "conformance/claim_tests/test_focal.py::test_softmax_focal_loss",
            _focal_gamma_ignored),
     # -- devices and .to() (issue 4) --
     Mutant("to_copies_when_unchanged",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .claims import CLAIMS
+from ..claims import CLAIMS
+from ..report.html import _CSS, _SCRIPT, _code_block, _e, _link, _pretty
 from .diff import ADDED, CHANGED, FIX, IMPL, REMOVED, UNCHANGED, UNDOCUMENTED, VIOLATION
-from .report_html import _CSS, _SCRIPT, _code_block, _e, _link, _pretty
 
 MAX_CHANGES = 12  # changes shown per claim and device
 KIND_CLASS = {VIOLATION: "v-mismatch", FIX: "v-pass", IMPL: "v-allowed",

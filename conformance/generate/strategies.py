@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 import reference_impl
 
-from .program import Program, Step
-from .runner import Session
+from ..execute.runner import Session
+from ..program import Program, Step
 
 Draw = Callable[..., Any]
 
@@ -120,7 +120,7 @@ class Drafter:
         return record.error is None
 
     def tensors(self, **filters: Any) -> list[str]:
-        from .observe import is_tensor
+        from ..execute.observe import is_tensor
         out = []
         for name, value in self.session.namespace.items():
             if name in ("torch", "dev", "np") or not is_tensor(value):

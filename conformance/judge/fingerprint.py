@@ -20,7 +20,7 @@ import json
 import re
 from typing import Any
 
-from .observe import UNSPECIFIED
+from ..execute.observe import UNSPECIFIED
 
 CORPUS = 8  # programs per test kept whole in the results file
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from ..program import Program, Step, compiled
 from .observe import Facts, observe
-from .program import Program, Step, compiled
 
 NOT_MODELLED = "NotModelled"
 

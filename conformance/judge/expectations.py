@@ -1,6 +1,6 @@
 """Expectation entries: where torch departs from its documentation, on purpose or not yet fixed.
 
-Each entry in ``conformance/expectations.toml`` names the claims it concerns, the devices and
+Each entry in ``conformance/judge/expectations.toml`` names the claims it concerns, the devices and
 torch versions it holds for, the reason, a link (the doc page, or the torch issue), an expiry
 date, and a pattern that picks out the departure: a regular expression for the mismatch's path
 (``error``, ``t1.stride()``, ...) and, optionally, for torch's and the documented value (both
@@ -170,7 +170,7 @@ def load(path: Path | str = DEFAULT_PATH, known_claims: set[str] | None = None
     except tomllib.TOMLDecodeError as e:
         raise ExpectationError(f"{path}: not valid TOML: {e}") from None
     if known_claims is None:
-        from .claims import CLAIMS
+        from ..claims import CLAIMS
         known_claims = set(CLAIMS)
     return parse(data, known_claims, str(path))
 

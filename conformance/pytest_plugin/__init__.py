@@ -11,31 +11,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Generator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from . import claims as claims_mod
+from .. import claims as claims_mod
+from ..settings import DEVICES, PROFILES, SettingsError, availability
+from ..settings import requested_devices as _parse_devices
 from . import harness
-from .devices import DEVICES, availability
 
-PROFILES: dict[str, dict[str, Any]] = {
-    "smoke": {"max_examples": 8},
-    "ci": {"max_examples": 100, "derandomize": True},
-    "deep": {"max_examples": 400},
-}
-
-# Runs of each state machine (20 steps each), per profile: the machines check the most per
-# run, and take the longest, so ci gives them a budget of their own.
-STATEFUL_EXAMPLES = {"smoke": 16, "ci": 120, "deep": 800}
-
-for _name, _kw in PROFILES.items():
+for _profile in PROFILES.values():
     settings.register_profile(
-        f"conformance-{_name}", deadline=None, database=None, print_blob=False,
+        f"conformance-{_profile.name}", deadline=None, database=None, print_blob=False,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                HealthCheck.function_scoped_fixture,
-                               HealthCheck.filter_too_much], **_kw)
+                               HealthCheck.filter_too_much],
+        max_examples=_profile.examples, derandomize=_profile.derandomize)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -57,20 +50,15 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile(f"conformance-{profile}")
     path = config.getoption("--conformance-results", default=None)
     if path and not hasattr(config, "workerinput"):  # the controlling process only
-        from .results import Collector
+        from .collector import Collector
         config.pluginmanager.register(Collector(config, path), "conformance-results")
 
 
 def requested_devices(config: pytest.Config) -> list[str]:
-    raw = config.getoption("--device", default=None)
-    if not raw:
-        return list(DEVICES)
-    devices = [d.strip() for d in raw.split(",") if d.strip()]
-    for d in devices:
-        ok, reason = availability(d)
-        if not ok and reason.startswith("unknown device"):
-            raise pytest.UsageError(f"--device: {reason}")
-    return devices
+    try:
+        return _parse_devices(config.getoption("--device", default=None) or None)
+    except SettingsError as e:
+        raise pytest.UsageError(str(e)) from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -81,7 +69,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture
 def stateful_examples(request: pytest.FixtureRequest) -> int:
     """How many runs each state machine makes in this profile."""
-    return STATEFUL_EXAMPLES[request.config.getoption("--conformance-profile", default="ci")]
+    return PROFILES[request.config.getoption("--conformance-profile", default="ci")].stateful
 
 
 @pytest.fixture
@@ -114,7 +102,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    harness.start_test(tuple(claim_ids(item)))
+    item.stash[harness.RECORD_KEY] = harness.Record(claims=tuple(claim_ids(item)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """While a test runs, assert_conforms and explain() write to the test's own record."""
+    token = harness.activate(item.stash.get(harness.RECORD_KEY, None))
+    try:
+        yield
+    finally:
+        harness.deactivate(token)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -124,8 +122,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     ids = claim_ids(item)
     if report.when != "call" or not ids:
         return
-    record = harness.RECORD
-    # Read by the results collector (conformance/results.py), also across xdist workers.
+    record = item.stash.get(harness.RECORD_KEY, None) or harness.Record(claims=tuple(ids))
+    # Read by the results collector (conformance/pytest_plugin/collector.py), also across
+    # xdist workers.
     report.user_properties.append(("conformance", json.dumps(record.to_json(), default=str)))
     try:
         from pytest_html import extras as html_extras

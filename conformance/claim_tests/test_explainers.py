@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from conformance.check import CaseResult
-from conformance.harness import META_GRADS, assert_conforms, explain
-from conformance.tests.test_claims import prog
+from conformance.judge.check import CaseResult
+from conformance.program import prog
+from conformance.pytest_plugin.harness import META_GRADS, assert_conforms, explain
 
 pytestmark = pytest.mark.no_meta(META_GRADS)
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .observe import UNSPECIFIED, Facts
-from .runner import StepRecord, Trace
+from ..execute.observe import UNSPECIFIED, Facts
+from ..execute.runner import StepRecord, Trace
 
 # (rtol, atol) per dtype, as torch.testing.assert_close uses them.
 TOLERANCES: dict[str, tuple[float, float]] = {

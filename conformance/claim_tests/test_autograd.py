@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.grad_strategies import GRAD_DTYPES, grad_leaf, grad_programs, tracked_step
-from conformance.harness import META_GRADS, assert_conforms
-from conformance.program import Program
-from conformance.strategies import Drafter, literal, shapes
-from conformance.tests.test_claims import prog
+from conformance.generate.grad_strategies import GRAD_DTYPES, grad_leaf, grad_programs, tracked_step
+from conformance.generate.strategies import Drafter, literal, shapes
+from conformance.program import Program, prog
+from conformance.pytest_plugin.harness import META_GRADS, assert_conforms
 
 pytestmark = pytest.mark.no_meta(META_GRADS)
 

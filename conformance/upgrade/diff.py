@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import results as R
+from .. import results as R
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 VIOLATION, FIX, IMPL, UNDOCUMENTED = "violation", "fix", "implementation-defined", "undocumented"
@@ -61,8 +61,15 @@ class ClaimDiff:
                 "counts": dict(self.counts), "changes": [c.to_json() for c in self.changes]}
 
 
+def test_key(test_id: str) -> str:
+    """A test's identity across suite versions: its file's name and the test, without the
+    folder (``test_claims.py::test_view[cpu]``), so a file moved between releases of the suite
+    is still the same test."""
+    return test_id.rsplit("/", 1)[-1]
+
+
 def _tests(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(t["test"], t["device"]): t for t in doc.get("tests", [])}
+    return {(test_key(t["test"]), t["device"]): t for t in doc.get("tests", [])}
 
 
 def _verdicts(doc: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -100,7 +107,7 @@ def _kind(claim_kind: str, before: str | None, after: str | None) -> str:
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The diff document (schema torch-conformance/diff, version 1)."""
-    from .claims import CLAIMS
+    from ..claims import CLAIMS
     claim_kinds = {c["id"]: c.get("kind", "required") for c in new["claims"] + old["claims"]}
     for cid, registered in CLAIMS.items():
         claim_kinds.setdefault(cid, registered.kind)

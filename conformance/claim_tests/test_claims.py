@@ -6,22 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.harness import assert_conforms
-from conformance.program import Program, Step
-from conformance.strategies import ALL_DTYPES, Drafter, dtypes, literal, shapes, source, view_step
-
-
-def prog(*lines: str, claims: tuple[str, ...] = ()) -> Program:
-    """A Program of one step per line; an indented line continues the step before it (the
-    body of a ``with`` block)."""
-    steps: list[Step] = []
-    for line in lines:
-        if line[:1].isspace() and steps:
-            steps[-1] = Step(steps[-1].code + "\n" + line, steps[-1].binds)
-            continue
-        lhs = line.split(" = ")[0] if " = " in line and "[" not in line.split(" = ")[0] else ""
-        steps.append(Step(line, tuple(n.strip() for n in lhs.split(",") if n.strip())))
-    return Program(tuple(steps), claims)
+from conformance.generate.strategies import (
+    ALL_DTYPES,
+    Drafter,
+    dtypes,
+    literal,
+    shapes,
+    source,
+    view_step,
+)
+from conformance.program import Program, prog
+from conformance.pytest_plugin.harness import assert_conforms
 
 
 @pytest.mark.claim("CREATE-01")

@@ -31,7 +31,7 @@ from typing import Any
 
 __all__ = ["render", "VERDICTS", "LEGEND"]
 
-from .verdicts import (
+from ..verdicts import (
     ALLOWED,
     CRASH,
     EXPECTED,
@@ -41,7 +41,7 @@ from .verdicts import (
     UNMODELLED,
     VERDICTS,
 )
-from .verdicts import VIOLATIONS as FAILURES
+from ..verdicts import VIOLATIONS as FAILURES
 
 LEGEND = {
     PASS: "torch behaves as documented: the reference model agrees on every observed fact.",

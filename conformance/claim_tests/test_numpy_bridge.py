@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.harness import assert_conforms
-from conformance.strategies import literal, shapes
-from conformance.tests.test_claims import prog
+from conformance.generate.strategies import literal, shapes
+from conformance.program import prog
+from conformance.pytest_plugin.harness import assert_conforms
 
 NUMPY_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
                 "float64", "complex64", "complex128", "uint16", "uint32", "uint64")

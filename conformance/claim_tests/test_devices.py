@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.harness import META_GRADS, assert_conforms
-from conformance.strategies import literal, shapes
-from conformance.tests.test_claims import prog
+from conformance.generate.strategies import literal, shapes
+from conformance.program import prog
+from conformance.pytest_plugin.harness import META_GRADS, assert_conforms
 
 LAYOUTS = ("", ".t()", "[::2]", "[1:]")
 TO_FORMS = ("x.to(torch.float32)", "x.to(torch.float64)", "x.to(dev)", "x.to(device=dev)",

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.harness import assert_conforms
-from conformance.strategies import programs
+from conformance.generate.strategies import programs
+from conformance.pytest_plugin.harness import assert_conforms
 
 # Why the families that compute values do not run on meta.
 KERNEL_CHECKS = ("meta functions compute metadata only: the kernels' dtype and value checks "

@@ -13,12 +13,12 @@ import numpy as np
 
 import reference_impl
 
-from .compare import FULL, LAYOUT, Mismatch, MismatchLog, compare_steps
+from ..execute.observe import grad_of, is_tensor
+from ..execute.runner import NOT_MODELLED, Session, Trace
+from ..program import Program
+from ..verdicts import EXPECTED, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
 from .expectations import Expectation, active
-from .observe import grad_of, is_tensor
-from .program import Program
-from .runner import NOT_MODELLED, Session, Trace
-from .verdicts import EXPECTED, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
+from .mismatch import FULL, LAYOUT, Mismatch, MismatchLog, compare_steps
 
 
 @dataclass

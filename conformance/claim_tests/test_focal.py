@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.check import CaseResult
-from conformance.harness import META_GRADS, assert_conforms
-from conformance.runner import torchvision_ops
-from conformance.tests.test_claims import prog
+from conformance.execute.runner import torchvision_ops
+from conformance.judge.check import CaseResult
+from conformance.program import prog
+from conformance.pytest_plugin.harness import META_GRADS, assert_conforms
 
 pytestmark = pytest.mark.no_meta(META_GRADS)
 

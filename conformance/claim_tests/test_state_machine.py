@@ -11,14 +11,14 @@ from hypothesis import reject, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from conformance import harness
-from conformance.check import MISMATCH, CaseResult, expected_departure, scope_for, sync_values
-from conformance.compare import compare_steps
-from conformance.expectations import active
-from conformance.grad_strategies import GRAD_FAMILIES, GRAD_MIX, grad_source
-from conformance.harness import META_GRADS
-from conformance.runner import NOT_MODELLED, Session
-from conformance.strategies import FAMILIES, Drafter, source
+from conformance.execute.runner import NOT_MODELLED, Session
+from conformance.generate.grad_strategies import GRAD_FAMILIES, GRAD_MIX, grad_source
+from conformance.generate.strategies import FAMILIES, Drafter, source
+from conformance.judge.check import MISMATCH, CaseResult, expected_departure, scope_for, sync_values
+from conformance.judge.expectations import active
+from conformance.judge.mismatch import compare_steps
+from conformance.pytest_plugin import harness
+from conformance.pytest_plugin.harness import META_GRADS
 
 
 def machine(device: str, families: dict[str, Any] | None = None,
@@ -37,7 +37,7 @@ def machine(device: str, families: dict[str, Any] | None = None,
             super().__init__()
             self.drafter: Drafter | None = None
             self.torch = Session(torch, device)
-            self.expectations = active(str(torch.__version__), device, harness.RECORD.claims)
+            self.expectations = active(str(torch.__version__), device, harness.current().claims)
 
         @initialize(data=st.data())
         def start(self, data: st.DataObject) -> None:
@@ -67,13 +67,13 @@ def machine(device: str, families: dict[str, Any] | None = None,
                 if known is not None:
                     # A recorded departure (conformance/expectations.toml): the rest of this
                     # run would only echo it.
-                    harness.RECORD.expected[known.id] = \
-                        harness.RECORD.expected.get(known.id, 0) + 1
+                    harness.current().expected[known.id] = \
+                        harness.current().expected.get(known.id, 0) + 1
                     reject()
                 if mismatches:
                     result = CaseResult(self.drafter.program(), device, MISMATCH, mismatches,
                                         self.torch.trace, self.drafter.session.trace)
-                    harness.RECORD.case = harness.case_json(result)
+                    harness.current().case = harness.case_json(result)
                     raise AssertionError(result.explain())
 
     return MemorySemantics

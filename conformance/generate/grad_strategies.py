@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from .program import Program
+from ..program import Program
 from .strategies import (
     FAMILIES,
     Drafter,

@@ -1,13 +1,15 @@
 """What conformance tests call: run a Program differentially and fail with a reproduction.
 
-Each test's checks are also recorded (``RECORD``): how many programs it checked, which
-expectation entries it met, and its failing case. The pytest plugin reads the record after the
-test and hands it to the results file (``conformance/results.py``).
+Each test's checks are also recorded: how many programs it checked, which expectation entries
+it met, and its failing case. The record lives in the test item's stash; while the test runs
+the plugin makes it the current one (``current()``), and after the test hands it to the results
+file (``conformance/pytest_plugin/collector.py``).
 """
 
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +17,9 @@ import pytest
 
 from reference_impl._errors import DEVICE_ASSERT
 
-from .check import EXPECTED, PASS, UNMODELLED, CaseResult, check
-from .fingerprint import Fingerprint, observations
-from .program import Program
+from ..judge.check import EXPECTED, PASS, UNMODELLED, CaseResult, check
+from ..judge.fingerprint import Fingerprint, observations
+from ..program import Program
 
 META_NO_DATA = "meta tensors have none"
 # Why autograd tests do not run on meta (their no_meta marker).
@@ -45,18 +47,30 @@ class Record:
         return out
 
 
+RECORD_KEY = pytest.StashKey["Record"]()
+_CURRENT: ContextVar[Record | None] = ContextVar("conformance_record", default=None)
+
+
+def current() -> Record:
+    """The running test's record (a throwaway one outside a test the plugin runs)."""
+    record = _CURRENT.get()
+    if record is None:
+        record = Record()
+        _CURRENT.set(record)
+    return record
+
+
+def activate(record: Record | None) -> Token[Record | None]:
+    return _CURRENT.set(record)
+
+
+def deactivate(token: Token[Record | None]) -> None:
+    _CURRENT.reset(token)
+
+
 def explain(key: str, data: Any) -> None:
     """Hand observed numbers to the report's explainers (``results.json`` "explainers")."""
-    RECORD.explainers[key] = _jsonable(data)
-
-
-RECORD = Record()
-
-
-def start_test(claims: tuple[str, ...]) -> None:
-    """Called by the plugin before each test."""
-    global RECORD
-    RECORD = Record(claims=claims)
+    current().explainers[key] = _jsonable(data)
 
 
 def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") -> CaseResult:
@@ -70,8 +84,9 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
     failure, and too many discards fail the test's health check). A departure recorded in
     ``conformance/expectations.toml`` (verdict EXPECTED) does not fail the test; the report
     shows it."""
-    if RECORD.claims and not program.claims:
-        program = Program(program.steps, RECORD.claims)
+    record = current()
+    if record.claims and not program.claims:
+        program = Program(program.steps, record.claims)
     result = check(program, device)
     for step in (result.torch_trace.steps if result.torch_trace else ()):
         if step.error and step.error[0] in ("SyntaxError", "IndentationError"):
@@ -98,17 +113,17 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
         from hypothesis import event, reject
         event(f"unmodelled: {result.note[:60]}")
         reject()
-    RECORD.examples += 1
+    record.examples += 1
     if result.torch_trace is not None and result.reference_trace is not None:
-        RECORD.fingerprint.add(result.program.source(device), observations(
+        record.fingerprint.add(result.program.source(device), observations(
             result.torch_trace.steps, result.reference_trace.steps))
     if result.verdict == EXPECTED and result.expectation is not None:
         eid = result.expectation.id
-        RECORD.expected[eid] = RECORD.expected.get(eid, 0) + 1
-        RECORD.case = case_json(result)
+        record.expected[eid] = record.expected.get(eid, 0) + 1
+        record.case = case_json(result)
         return result
     if result.verdict != PASS:
-        RECORD.case = case_json(result)
+        record.case = case_json(result)
         pytest.fail(result.explain(), pytrace=False)
     return result
 
