@@ -157,11 +157,7 @@ def _plugin_args() -> list[str]:
     """``-p conformance.pytest_plugin`` when the plugin is not registered as an installed entry
     point (the suite run from a source tree, as on a machine with no package index)."""
     from importlib.metadata import entry_points
-    try:
-        eps = entry_points(group="pytest11")
-    except TypeError:  # Python 3.9: entry_points() takes no arguments
-        eps = entry_points().get("pytest11", [])  # type: ignore[attr-defined]
-    if any(ep.value == "conformance.pytest_plugin" for ep in eps):
+    if any(ep.value == "conformance.pytest_plugin" for ep in entry_points(group="pytest11")):
         return []
     return ["-p", "conformance.pytest_plugin"]
 
