@@ -1,5 +1,9 @@
 """The command line: ``python -m conformance`` (or ``torch-conformance``).
 
+    check  FILE | - | -c CODE [--device cpu|meta|cuda] [--json]
+           Run your own snippet (one top-level statement per step) on torch and on the
+           reference; print the verdict (PASS, MISMATCH, UNMODELLED, EXPECTED or INVALID), each
+           mismatch and a torch-only reproduction. Exit 0 only on PASS.
     run    [--device cpu,meta,cuda] [--profile smoke|ci|deep] [--out DIR] [--jobs N]
            [--timeout S] [--seed N]
            Run the conformance suite; write DIR/results.json, DIR/index.html (the report) and
@@ -74,6 +78,13 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=None,
                      help="Hypothesis seed for smoke and deep (default: random, recorded)")
     run.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
+    chk = sub.add_parser("check", help="check your own snippet against the documented behaviour")
+    chk.add_argument("file", nargs="?", default=None,
+                     help="a Python file of torch code, or - for standard input")
+    chk.add_argument("-c", dest="code", default=None, help="the code itself")
+    chk.add_argument("--device", default="cpu", help="cpu (default), meta or cuda: bound to "
+                                                     "`dev` in the snippet; meta compares layout")
+    chk.add_argument("--json", action="store_true", help="print the result as JSON")
     merge = sub.add_parser("merge", help="one report from several results files")
     merge.add_argument("files", nargs="+", help="results.json files")
     merge.add_argument("--out", default="reports", help="output directory (default: reports)")
@@ -104,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         command = {"run": run, "merge": merge, "compare": compare, "upgrade": upgrade,
-                   "mutants": mutants}[args.command]
+                   "mutants": mutants, "check": check_snippet}[args.command]
         return command(args)
     except UsageError as e:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
@@ -269,6 +280,35 @@ def _print_summary(doc: dict[str, Any], out: Path) -> None:
     if bad:
         print(f"  violated or not conforming: {', '.join(bad)}")
     print(f"torch-conformance: wrote {out / 'index.html'} and {out / 'results.json'}")
+
+
+# ---- check ------------------------------------------------------------------------------------
+
+def check_snippet(args: argparse.Namespace) -> int:
+    """One user program on torch and on the reference: exit 0 on PASS, 1 on MISMATCH,
+    UNMODELLED, EXPECTED or INVALID, 2 for usage errors."""
+    if (args.file is None) == (args.code is None):
+        raise UsageError("check: give a file (or - for standard input), or -c CODE")
+    if args.code is not None:
+        source = args.code
+    elif args.file == "-":
+        source = sys.stdin.read()
+    else:
+        try:
+            source = Path(args.file).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"check: {args.file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"check: cannot read {args.file} ({e.__class__.__name__})") from None
+    (device,) = _check_devices(args.device) if "," not in args.device else (args.device,)
+    version = _check_torch()
+    from .snippet import check_source, report_json, report_text
+    try:
+        result = check_source(source, device)
+    except SettingsError as e:
+        raise UsageError(f"--device: {e}") from None
+    print(report_json(result, version) if args.json else report_text(result), end="")
+    return EXIT_OK if result.verdict == "PASS" else EXIT_VIOLATED
 
 
 # ---- merge -------------------------------------------------------------------------------------

@@ -15,23 +15,20 @@ from typing import Any
 
 Facts = dict[str, Any]
 
-_SCALARS = (bool, int, float, complex)
-
-
 def is_tensor(x: Any) -> bool:
     t = type(x)
     return hasattr(t, "untyped_storage") and hasattr(t, "stride") and hasattr(x, "dtype")
 
 
 def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
-    """The user-visible names of a program namespace, with tuples and lists of tensors
-    flattened to ``name[i]``."""
+    """The user-visible names of a program namespace, with tuples and lists that hold tensors
+    flattened to ``name[i]`` (each element observed as what it is)."""
     out: dict[str, Any] = {}
     for name, value in namespace.items():
         if name.startswith("_") or name in ("torch", "dev", "np", "focal", "tvops"):
             continue
-        if isinstance(value, (tuple, list)) and value and any(is_tensor(v) for v in value) \
-                and all(is_tensor(v) or v is None for v in value):
+        if isinstance(value, (tuple, list)) and type(value).__name__ != "Size" \
+                and any(is_tensor(v) for v in value):
             for i, v in enumerate(value):
                 out[f"{name}[{i}]"] = v
             out[name] = ("seq", type(value).__name__, len(value))
@@ -41,7 +38,8 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-able form of a Python value (complex numbers as [re, im], nan/inf as strings)."""
+    """A JSON-able form of a Python value (complex numbers as [re, im], nan/inf as strings),
+    by value: torch's and the reference's objects of the same meaning give the same form."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -56,10 +54,45 @@ def plain(value: Any) -> Any:
         return {"re": plain(value.real), "im": plain(value.imag)}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    return repr(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    kind = type(value).__name__
+    if kind in BY_STR:
+        return str(value)
+    if kind in INFO_FIELDS:
+        return {f: plain(_attempt(lambda f=f: getattr(value, f), AttributeError))
+                for f in INFO_FIELDS[kind]}
+    if is_tensor(value):
+        return f"<tensor {list(value.shape)} {value.dtype}>"
+    return f"<{kind}>"
+
+
+# Objects compared by their string form: the same on both sides for the same meaning
+# ("torch.float32", "cuda:0", "torch.contiguous_format", "torch.strided").
+BY_STR = frozenset({"dtype", "device", "memory_format", "layout"})
+# torch.finfo and torch.iinfo, compared field by field.
+INFO_FIELDS = {"finfo": ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution",
+                         "dtype"),
+               "iinfo": ("bits", "max", "min", "dtype")}
+
+
+def value_facts(v: Any) -> Facts:
+    """A bound value that is not a tensor or an array: its type's name and its value."""
+    kind = type(v).__name__
+    if kind == "Size":
+        return {"type": kind, "value": [int(x) for x in v]}
+    if callable(v) and not isinstance(v, type):
+        return {"type": kind}  # functions, bound methods, graph nodes: the type alone
+    return {"type": kind, "value": plain(v)}
+
+
+def _strided(t: Any) -> bool:
+    return str(getattr(t, "layout", "torch.strided")) == "torch.strided"
 
 
 def _storage_key(t: Any) -> Any:
+    if not _strided(t):
+        return ("no storage", id(t))
     ptr = t.untyped_storage().data_ptr()
     # Note: torch reports 0 for every storage without bytes; such storages are not aliases.
     return ptr if ptr else ("empty", id(t))
@@ -90,15 +123,42 @@ def grad_of(t: Any) -> Any:
         return t.grad
 
 
-def _attempt(read: Any) -> Any:
+def _attempt(read: Any, *errors: type[BaseException]) -> Any:
     """A fact that torch may refuse to give (an error is an observation too)."""
     try:
         return read()
-    except RuntimeError as e:
-        return f"RuntimeError: {e}"
+    except (RuntimeError, *errors) as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def unobservable(e: BaseException) -> str:
+    return f"<unobservable: {type(e).__name__}: {e}>"
+
+
+def _within_storage(t: Any) -> bool:
+    """Whether every element a tensor addresses lies inside its storage (torch can leave an
+    ``out`` tensor with a shape larger than its storage after a failed resize)."""
+    if 0 in tuple(t.shape):
+        return True
+    last = t.storage_offset() + sum((n - 1) * st for n, st in zip(t.shape, t.stride()))
+    return t.storage_offset() >= 0 and (last + 1) * t.element_size() <= \
+        t.untyped_storage().nbytes()
 
 
 def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) -> Facts:
+    """Every fact of a tensor; what cannot be read is recorded as unobservable, never raised.
+    Tensors of another layout than strided (sparse) have no strides, storage or values here."""
+    layout = str(getattr(t, "layout", "torch.strided"))
+    if layout != "torch.strided":
+        return {"layout": layout, "shape": list(t.shape), "dtype": str(t.dtype),
+                "device": str(t.device)}
+    try:
+        return _strided_facts(t, names_by_id, with_values)
+    except Exception as e:  # noqa: BLE001 - observation never crashes a check
+        return {"shape": list(t.shape), "dtype": str(t.dtype), "unobservable": unobservable(e)}
+
+
+def _strided_facts(t: Any, names_by_id: dict[int, str], with_values: bool) -> Facts:
     base = t._base
     if base is None:
         base_name = None
@@ -141,7 +201,9 @@ def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) 
         facts["is_inference"] = True
     if t.is_complex() and t.is_conj():
         facts["is_conj"] = True
-    if with_values and str(t.device) != "meta":
+    if with_values and str(t.device) != "meta" and not _within_storage(t):
+        facts["values"] = "<unobservable: the shape addresses bytes past the storage>"
+    elif with_values and str(t.device) != "meta":
         # Read through detach(): off the CPU tolist() copies to the host with an autograd-aware
         # op, which raises for a view whose grad_fn can no longer be rebuilt (seen on CUDA).
         values = plain(t.detach().tolist())
@@ -193,17 +255,15 @@ def observe(namespace: dict[str, Any]) -> Facts:
     for n, v in live.items():
         if is_tensor(v):
             values[n] = tensor_facts(v, names_by_id)
+            if "unobservable" in values[n] or "layout" in values[n]:
+                tensors.pop(n)  # no storage to partition or overlap
         elif n in arrays:
             values[n] = array_facts(v)
         elif isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str) and v[0] == "seq":
             values[n] = {"type": v[1], "len": v[2]}
-        elif isinstance(v, _SCALARS) or v is None:
-            values[n] = {"type": type(v).__name__, "value": plain(v)}
-        elif isinstance(v, (list, tuple)):
-            values[n] = {"type": type(v).__name__, "value": plain(v)}
         else:
-            values[n] = {"type": type(v).__name__}
-    ranges = [(_storage_key(t), _storage_range(t)) for t in tensors.values()]
+            values[n] = value_facts(v)
+    ranges = [(_storage_key(t), _storage_range(t)) for t in tensors.values() if _strided(t)]
 
     def memory_key(x: Any) -> Any:
         return _storage_key(x) if is_tensor(x) else _array_key(x, ranges)
@@ -273,7 +333,7 @@ def _overlaps(tensors: dict[str, Any]) -> list[list[str]]:
     """Pairs of distinct objects on one storage whose element bytes intersect."""
     groups: dict[Any, list[str]] = {}
     for n, t in tensors.items():
-        if t.numel() and t.numel() <= 4096:
+        if _strided(t) and t.numel() and t.numel() <= 4096 and _within_storage(t):
             groups.setdefault(_storage_key(t), []).append(n)
     pairs = []
     for names in groups.values():

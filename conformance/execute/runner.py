@@ -57,6 +57,8 @@ class Session:
                                           "focal": _focal(module)}
         if getattr(module, "__name__", "") == "reference_impl":
             self.namespace["tvops"] = module.nn.functional  # torchvision.ops' signatures
+            # A program's own "import torch" (a user's snippet) binds the reference there.
+            self.namespace["__builtins__"] = _builtins_importing(module)
         else:
             tvops = torchvision_ops()
             if tvops is not None:
@@ -79,6 +81,24 @@ class Session:
             state=observe(self.namespace) if observe_after else {})
         self.trace.steps.append(record)
         return record
+
+
+def _builtins_importing(model: ModuleType) -> dict[str, Any]:
+    """Python's builtins with an ``__import__`` that answers ``torch`` and ``torch.x.y`` with
+    the model and its submodules, so ``import torch.nn.functional as F`` and ``from torch
+    import nn`` run on the reference; every other import is Python's own."""
+    import builtins
+    import importlib
+    real = builtins.__import__
+
+    def redirect(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
+                 level: int = 0) -> Any:
+        if level == 0 and (name == "torch" or name.startswith("torch.")):
+            mod_name = model.__name__ + name[len("torch"):]
+            module = importlib.import_module(mod_name)
+            return module if fromlist else model
+        return real(name, globals, locals, fromlist, level)
+    return {**vars(builtins), "__import__": redirect}
 
 
 def _message(e: BaseException) -> str:

@@ -3,8 +3,11 @@ reproduction that needs only torch."""
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -15,8 +18,8 @@ import reference_impl
 
 from ..execute.observe import grad_of, is_tensor
 from ..execute.runner import NOT_MODELLED, Session, Trace
-from ..program import Program
-from ..verdicts import EXPECTED, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
+from ..program import Program, Step
+from ..verdicts import EXPECTED, INVALID, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
 from .expectations import Expectation, active
 from .mismatch import FULL, LAYOUT, Mismatch, MismatchLog, compare_steps
 
@@ -73,11 +76,21 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
     if expectations is None:
         expectations = active(str(torch_module.__version__), device, program.claims)
     reference_impl.set_host(accelerator=has_accelerator(torch_module))
+    with fresh_state(torch_module):
+        return _check(program, device, torch_module, expectations)
+
+
+def _check(program: Program, device: str, torch_module: ModuleType,
+           expectations: Sequence[Expectation]) -> CaseResult:
     ref, tt = Session(reference_impl, device), Session(torch_module, device)
     log = MismatchLog()
     scope = scope_for(device)
     for i, step in enumerate(program.steps, start=1):
         r = ref.step(step)
+        broken = program_error(r.error, program.steps[:i - 1])
+        if broken:
+            return CaseResult(program, device, INVALID, log.mismatches, tt.trace, ref.trace,
+                              note=f"the program is not valid: step {i} raises {broken}")
         if r.error and r.error[0] == NOT_MODELLED:
             # Earlier steps were compared, so a violation there still shows.
             verdict = MISMATCH if log.mismatches else UNMODELLED
@@ -96,6 +109,79 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
         sync_values(tt.namespace, ref.namespace, t.state, r.state)
     verdict = MISMATCH if log.mismatches else PASS
     return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace)
+
+
+# Errors of a program itself, whatever torch does: Python raises them before torch is reached.
+PROGRAM_ERRORS = frozenset({"NameError", "UnboundLocalError", "SyntaxError", "IndentationError",
+                            "TabError"})
+# Types whose missing attributes are a misspelling in the program, not torch's behaviour (an
+# attribute of None is not among them: x.grad.zero_() on a None grad is torch's behaviour).
+_BUILTINS = "|".join(("list", "tuple", "dict", "set", "frozenset", "str", "int", "float",
+                      "complex", "bool", "bytes", "range", "function",
+                      "builtin_function_or_method", "method"))
+_NOT_TORCH = r"(?!torch\b|reference_impl\b)[\w.]+"
+_OWN_ERRORS = {
+    "AttributeError": re.compile(rf"^(?:'(?:{_BUILTINS})' object|type object '(?:{_BUILTINS})'|"
+                                 rf"module '{_NOT_TORCH}') has no attribute "),
+    "ModuleNotFoundError": re.compile(rf"^No module named '{_NOT_TORCH}'"),
+}
+
+
+_UNBOUND = re.compile(r"name '(\w+)' is not defined|local variable '(\w+)'|"
+                      r"cannot access local variable '(\w+)'")
+
+
+def program_error(error: tuple[str, str] | None, before: Sequence[Step] = ()) -> str:
+    """What makes a step's error the program's own (empty when it is not). A name left unbound
+    because an earlier step that assigns it raised is a consequence of that step (torch's
+    behaviour, compared there), not a broken program."""
+    if error is None:
+        return ""
+    kind, message = error
+    if kind in ("NameError", "UnboundLocalError"):
+        unbound = _UNBOUND.search(message)
+        name = next((g for g in unbound.groups() if g), "") if unbound else ""
+        if name and name in assigned_names(before):
+            return ""
+    own = _OWN_ERRORS.get(kind)
+    if kind in PROGRAM_ERRORS or (own is not None and own.match(message)):
+        return f"{kind}: {message}"
+    return ""
+
+
+def assigned_names(steps: Sequence[Step]) -> set[str]:
+    """Every name the steps' code binds (assignments, for and with targets, imports, defs)."""
+    names: set[str] = set()
+    for step in steps:
+        try:
+            tree = ast.parse(step.code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+@contextlib.contextmanager
+def fresh_state(torch_module: ModuleType) -> Iterator[None]:
+    """Each check starts from torch's defaults on both sides (default dtype float32, grad mode
+    on) and leaves the state as it found it, whatever the program changed."""
+    saved = [(m, m.get_default_dtype(), m.is_grad_enabled())
+             for m in (torch_module, reference_impl)]
+    for m, _, _ in saved:
+        m.set_default_dtype(m.float32)
+        m.set_grad_enabled(True)
+    try:
+        yield
+    finally:
+        for m, dtype, grad in saved:
+            m.set_default_dtype(dtype)
+            m.set_grad_enabled(grad)
 
 
 def device_lost(message: str) -> bool:

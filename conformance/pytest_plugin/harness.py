@@ -17,7 +17,7 @@ import pytest
 
 from reference_impl._errors import DEVICE_ASSERT
 
-from ..judge.check import EXPECTED, PASS, UNMODELLED, CaseResult, check
+from ..judge.check import EXPECTED, INVALID, PASS, UNMODELLED, CaseResult, check
 from ..judge.fingerprint import Fingerprint, observations
 from ..program import Program
 
@@ -88,11 +88,11 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
     if record.claims and not program.claims:
         program = Program(program.steps, record.claims)
     result = check(program, device)
-    for step in (result.torch_trace.steps if result.torch_trace else ()):
-        if step.error and step.error[0] in ("SyntaxError", "IndentationError"):
-            # Both sides would agree on it: a program that is not Python checks nothing.
-            pytest.fail(f"the program is not valid Python: {step.code!r}: {step.error[1]}",
-                        pytrace=False)
+    if result.verdict == INVALID:
+        # Both sides would agree on it: a program that is not valid checks nothing. It is the
+        # suite's fault (a CRASH in the results file), never a pass.
+        record.case = case_json(result)
+        pytest.fail(result.explain(), pytrace=False)
     if result.verdict == UNMODELLED and device.split(":")[0] == "meta" \
             and META_NO_DATA in result.note:
         # Meta tensors have no data: a program that reads values cannot be checked there.

@@ -39,6 +39,7 @@ from ..verdicts import (
     ALLOWED,
     CRASH,
     EXPECTED,
+    INVALID,
     MISMATCH,
     NOT_RUN,
     PASS,
@@ -66,6 +67,8 @@ def test_verdict(outcome: str, record: dict[str, Any] | None, crash: str | None,
     if crash is not None:
         return CRASH
     case = (record or {}).get("case") or {}
+    if case.get("verdict") == INVALID:
+        return CRASH  # the suite's own program is broken: its fault, not torch's
     verdict = case.get("verdict") if case.get("verdict") in VERDICTS else MISMATCH
     if verdict == MISMATCH and kinds and all(k == claims_mod.IMPLEMENTATION_DEFINED
                                              for k in kinds):
