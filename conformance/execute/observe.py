@@ -123,11 +123,12 @@ def grad_of(t: Any) -> Any:
         return t.grad
 
 
-def _attempt(read: Any, *errors: type[BaseException]) -> Any:
+def _attempt(read: Any, *errors: type[Exception]) -> Any:
     """A fact that torch may refuse to give (an error is an observation too)."""
+    caught: tuple[type[Exception], ...] = (RuntimeError, *errors)
     try:
         return read()
-    except (RuntimeError, *errors) as e:
+    except caught as e:
         return f"{type(e).__name__}: {e}"
 
 
