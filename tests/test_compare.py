@@ -388,3 +388,21 @@ def test_values_are_read_without_autograd(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(torch.Tensor, "tolist", tolist)
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     assert observe({"x": x})["values"]["x"]["values"] == [1.0, 2.0]
+
+
+def test_graph_node_names_are_not_compared_but_the_graph_is() -> None:
+    """Whether a result has a grad_fn, and whether its next_functions lead to nothing, to a
+    leaf's AccumulateGrad or to another node, is documented; which class the node is (torch 2.0
+    records reshape as ReshapeAliasBackward0, 2.13 as ViewBackward0) is not."""
+    from conformance.judge.mismatch import compare_facts
+    t = {"grad_fn": "ReshapeAliasBackward0",
+         "grad_fn.next_functions": [["AccumulateGrad", 0], [None, 0]]}
+    r = {"grad_fn": "ViewBackward0", "grad_fn.next_functions": [["AccumulateGrad", 0], [None, 0]]}
+    assert compare_facts(1, "y", t, r) == []
+    assert [m.path for m in compare_facts(1, "y", {**t, "grad_fn": None}, r)] == ["y.grad_fn"]
+    leafless = {**t, "grad_fn.next_functions": [["MulBackward0", 0], [None, 0]]}
+    assert [m.path for m in compare_facts(1, "y", leafless, r)] == ["y.grad_fn.next_functions"]
+    one = {**t, "grad_fn.next_functions": [["AccumulateGrad", 0]]}
+    assert [m.path for m in compare_facts(1, "y", one, r)] == ["y.grad_fn.next_functions"]
+    assert compare_facts(1, "f", {"type": "node", "node": "ExpBackward0"},
+                         {"type": "node", "node": "Exp"}) == []

@@ -81,8 +81,10 @@ def value_facts(v: Any) -> Facts:
     kind = type(v).__name__
     if kind == "Size":
         return {"type": kind, "value": [int(x) for x in v]}
+    if hasattr(v, "next_functions") and hasattr(v, "name"):
+        return {"type": "node", "node": kind}  # a grad_fn bound to a name
     if callable(v) and not isinstance(v, type):
-        return {"type": kind}  # functions, bound methods, graph nodes: the type alone
+        return {"type": kind}  # functions and bound methods: the type alone
     return {"type": kind, "value": plain(v)}
 
 
