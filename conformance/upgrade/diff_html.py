@@ -3,19 +3,25 @@
 Summary first (programs added, removed, changed, unchanged; changes by kind; claims whose
 verdict changed), then each claim with changes: its documentation link and sentence, and per
 change the program and torch's observations before and after, side by side, with the paths
-where they differ. Claims without changes are collapsed to a count. Everything from the
-results files is escaped.
+where they differ. Claims without changes are collapsed to a count.
+
+``page(diff)`` builds the page model from a diff document (``diff.compare``); the report's
+template environment lays it out (``templates/diff.html``, with the report's layout, macros,
+CSS and script), with autoescaping: everything from the results files is escaped.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..claims import CLAIMS
-from ..report.html import _CSS, _SCRIPT, _code_block, _e, _link, _pretty
+from ..report import text as T
+from ..report.render import render_template
 from .diff import ADDED, CHANGED, FIX, IMPL, REMOVED, UNCHANGED, UNDOCUMENTED, VIOLATION
 
 MAX_CHANGES = 12  # changes shown per claim and device
+MAX_PATHS = 12    # differing paths listed per change
 KIND_CLASS = {VIOLATION: "v-mismatch", FIX: "v-pass", IMPL: "v-allowed",
               UNDOCUMENTED: "v-expected"}
 KIND_MEANING = {
@@ -25,11 +31,59 @@ KIND_MEANING = {
     UNDOCUMENTED: "both conform; a detail the documentation does not pin down changed",
 }
 
-_EXTRA_CSS = """
-.side { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
-.side pre { max-height: 420px; overflow: auto; }
-.paths { font-size: 12px; color: var(--muted); }
-"""
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    css: str
+    count: int
+    meaning: str
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    claim: str
+    anchor: str
+    device: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    css: str
+    what: str
+    test: str
+    paths: str | None  # "; "-joined, the first MAX_PATHS
+    program: T.CodeBlock | None
+    before: str  # indented JSON
+    after: str
+
+
+@dataclass(frozen=True)
+class ClaimChanges:
+    claim: str
+    anchor: str
+    device: str
+    counts: dict[str, int]
+    verdict_before: str
+    verdict_after: str
+    quote: str | None  # the registry's sentence, when the claim is registered
+    link: T.Link | None
+    changes: list[Change]
+    more: int
+
+
+@dataclass(frozen=True)
+class DiffPage:
+    title: str
+    totals: list[tuple[str, int]]
+    kinds: list[Kind]
+    verdict_changes: list[VerdictChange]
+    claims: list[ClaimChanges]
+    quiet: int  # claim and device pairs without a change
+    environment: list[tuple[str, str, str]]  # (key, old, new)
 
 
 def _id(*parts: Any) -> str:
@@ -37,72 +91,46 @@ def _id(*parts: Any) -> str:
                     for p in parts)
 
 
-def _summary(diff: dict[str, Any]) -> str:
-    t, k = diff["totals"], diff["kinds"]
-    rows = "".join(f"<tr><td>{_e(name)}</td><td>{t[name]}</td></tr>"
-                   for name in (CHANGED, ADDED, REMOVED, UNCHANGED))
-    kinds = "".join(f'<tr><td><span class="tag {KIND_CLASS[name]}">{_e(name)}</span></td>'
-                    f"<td>{k[name]}</td><td>{_e(KIND_MEANING[name])}</td></tr>"
-                    for name in (VIOLATION, FIX, IMPL, UNDOCUMENTED))
-    verdicts = "".join(
-        f'<tr><td><a href="#{_id("claim", v["claim"], v["device"])}">{_e(v["claim"])}</a>'
-        f"</td><td>{_e(v['device'])}</td><td>{_e(v['before'])}</td><td>{_e(v['after'])}</td>"
-        "</tr>" for v in diff["verdict_changes"])
-    verdict_table = (
-        "<table><thead><tr><th>Claim</th><th>Device</th><th>Before</th><th>After</th></tr>"
-        f"</thead><tbody>{verdicts}</tbody></table>" if verdicts else
-        "<p>No claim's verdict changed.</p>")
-    return ('<section id="summary"><h2>Summary</h2>'
-            "<table><thead><tr><th>Programs</th><th>Count</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-            "<h3>Changes by kind</h3><table><thead><tr><th>Kind</th><th>Count</th>"
-            f"<th>Meaning</th></tr></thead><tbody>{kinds}</tbody></table>"
-            f"<h3>Verdict changes</h3>{verdict_table}</section>")
+def _change(ch: dict[str, Any], n: int, base: str) -> Change:
+    program, paths = ch.get("program"), ch.get("paths") or []
+    return Change(
+        kind=T.text(ch["kind"]), css=KIND_CLASS.get(ch["kind"], ""), what=T.text(ch["what"]),
+        test=T.text(ch["test"]), paths="; ".join(paths[:MAX_PATHS]) if paths else None,
+        program=(T.code_block(program, f"{base}-p{n}", "Program (torch only)")
+                 if program else None),
+        before=T.pretty(ch.get("before")), after=T.pretty(ch.get("after")))
 
 
-def _change(ch: dict[str, Any], n: int, base: str) -> str:
-    program = ch.get("program")
-    block = _code_block(program, f"{base}-p{n}", "Program (torch only)") if program else ""
-    paths = ch.get("paths") or []
-    return (f'<div class="case"><h4><span class="tag {KIND_CLASS.get(ch["kind"], "")}">'
-            f'{_e(ch["kind"])}</span> {_e(ch["what"])} · <code>{_e(ch["test"])}</code></h4>'
-            + (f'<p class="paths">differs at: {_e("; ".join(paths[:12]))}</p>' if paths else "")
-            + block
-            + '<div class="side"><div><b>Before</b><pre>'
-            + _e(_pretty(ch.get("before"))) + "</pre></div><div><b>After</b><pre>"
-            + _e(_pretty(ch.get("after"))) + "</pre></div></div></div>")
-
-
-def _claim(c: dict[str, Any]) -> str:
+def _claim(c: dict[str, Any]) -> ClaimChanges:
     claim = CLAIMS.get(c["claim"])
     base = _id("claim", c["claim"], c["device"])
-    n = c["counts"]
-    head = (f'<h3 id="{base}">{_e(c["claim"])} on {_e(c["device"])} '
-            f'<span class="muted">({n[CHANGED]} changed, {n[ADDED]} added, {n[REMOVED]} '
-            f"removed, {n[UNCHANGED]} unchanged; verdict {_e(c['verdict_before'])} → "
-            f"{_e(c['verdict_after'])})</span></h3>")
-    quote = (f"<p>\u201c{_e(claim.quote)}\u201d {_link(claim.url, 'documentation')}</p>"
-             if claim else "")
     changes = c["changes"]
-    body = "".join(_change(ch, i, base) for i, ch in enumerate(changes[:MAX_CHANGES]))
-    if len(changes) > MAX_CHANGES:
-        body += f'<p class="note">… and {len(changes) - MAX_CHANGES} more changes.</p>'
-    return f'<div class="result-detail">{head}{quote}{body}</div>'
+    return ClaimChanges(
+        claim=T.text(c["claim"]), anchor=base, device=T.text(c["device"]), counts=c["counts"],
+        verdict_before=T.text(c["verdict_before"]), verdict_after=T.text(c["verdict_after"]),
+        quote=claim.quote if claim else None,
+        link=T.link(claim.url, "documentation") if claim else None,
+        changes=[_change(ch, i, base) for i, ch in enumerate(changes[:MAX_CHANGES])],
+        more=max(0, len(changes) - MAX_CHANGES))
+
+
+def page(diff: dict[str, Any]) -> DiffPage:
+    old, new = diff["old"], diff["new"]
+    changed = [c for c in diff["claims"] if c["changes"]]
+    return DiffPage(
+        title=f"torch-conformance upgrade diff: torch {old['torch']} → {new['torch']}",
+        totals=[(name, diff["totals"][name]) for name in (CHANGED, ADDED, REMOVED, UNCHANGED)],
+        kinds=[Kind(name, KIND_CLASS[name], diff["kinds"][name], KIND_MEANING[name])
+               for name in (VIOLATION, FIX, IMPL, UNDOCUMENTED)],
+        verdict_changes=[VerdictChange(T.text(v["claim"]), _id("claim", v["claim"], v["device"]),
+                                       T.text(v["device"]), T.text(v["before"]),
+                                       T.text(v["after"]))
+                         for v in diff["verdict_changes"]],
+        claims=[_claim(c) for c in changed], quiet=len(diff["claims"]) - len(changed),
+        environment=[(T.text(k), T.text(old.get(k)), T.text(new.get(k)))
+                     for k in dict.fromkeys([*old, *new])])
 
 
 def render(diff: dict[str, Any]) -> str:
-    old, new = diff["old"], diff["new"]
-    changed = [c for c in diff["claims"] if c["changes"]]
-    quiet = len(diff["claims"]) - len(changed)
-    title = f"torch-conformance upgrade diff: torch {old['torch']} → {new['torch']}"
-    body = "".join(_claim(c) for c in changed) or "<p>No behaviour changed.</p>"
-    env = "".join(f"<tr><th>{_e(k)}</th><td>{_e(old.get(k))}</td><td>{_e(new.get(k))}</td></tr>"
-                  for k in dict.fromkeys([*old, *new]))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><style>{_CSS}{_EXTRA_CSS}</style></head><body><main>"
-            f"<header><h1>{_e(title)}</h1></header>{_summary(diff)}"
-            f'<section id="changes"><h2>Changes by claim</h2>{body}'
-            f'<p class="note">{quiet} claim and device pairs show no change.</p></section>'
-            '<section id="environment"><h2>Environment</h2><table class="env"><thead><tr>'
-            f"<th>Key</th><th>Old</th><th>New</th></tr></thead><tbody>{env}</tbody></table>"
-            f"</section></main><script>{_SCRIPT}</script></body></html>\n")
+    """The behaviour diff of two runs (a ``diff.compare`` document) as one HTML page."""
+    return render_template("diff.html", page=page(diff))
