@@ -34,9 +34,9 @@ its process or hangs becomes a CRASH verdict and the run goes on.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -59,6 +59,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _number(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
+
+
+def _integer(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number") from None
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="torch-conformance",
                 description="A conformance suite for PyTorch: documented claims checked "
@@ -73,9 +87,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="reports", help="output directory (default: reports)")
     run.add_argument("--jobs", default="auto",
                      help="worker processes (default: auto, one per core)")
-    run.add_argument("--timeout", type=float, default=None,
+    run.add_argument("--timeout", type=_number, default=None,
                      help="seconds a test may run before it is a CRASH (default by profile)")
-    run.add_argument("--seed", type=int, default=None,
+    run.add_argument("--seed", type=_integer, default=None,
                      help="Hypothesis seed for smoke and deep (default: random, recorded)")
     run.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     chk = sub.add_parser("check", help="check your own snippet against the documented behaviour")
@@ -159,78 +173,57 @@ def _check_torch() -> str:
     return str(torch.__version__)
 
 
-# pytest-xdist stops replacing crashed workers after this many; a crash must stay a CRASH cell
-# for every test, never a test left unrun.
-_MAX_RESTARTS = 1_000_000
+def _jobs(raw: str) -> str:
+    """``auto`` or a number of worker processes (at least 1: the workers isolate crashes)."""
+    if raw == "auto":
+        return raw
+    try:
+        n = int(raw)
+    except ValueError:
+        raise UsageError(f"--jobs: {raw!r} is not a number of workers (or auto)") from None
+    if n < 1:
+        raise UsageError(f"--jobs: {n}: at least one worker process (it isolates crashes)")
+    return str(n)
 
 
-def _plugin_args() -> list[str]:
-    """``-p conformance.pytest_plugin`` when the plugin is not registered as an installed entry
-    point (the suite run from a source tree, as on a machine with no package index)."""
-    from importlib.metadata import entry_points
-    if any(ep.value == "conformance.pytest_plugin" for ep in entry_points(group="pytest11")):
-        return []
-    return ["-p", "conformance.pytest_plugin"]
+def _timeout(raw: float | None, prof: Profile) -> float:
+    if raw is None:
+        return float(prof.timeout)
+    if not math.isfinite(raw) or raw <= 0:
+        raise UsageError(f"--timeout: {raw}: seconds a test may run, a positive number")
+    return raw
 
 
-def _html_args(out: Path) -> list[str]:
-    """pytest-html's report when pytest-html is installed (it is a dependency; a source tree on
-    a machine without a package index may lack it: the run goes on without that page)."""
-    import importlib.util
-    if importlib.util.find_spec("pytest_html") is None:
-        print("torch-conformance: pytest-html is not installed: no pytest-report.html",
-              file=sys.stderr)
-        return []
-    return ["--html", str(out / "pytest-report.html"), "--self-contained-html"]
+def _seed(raw: int | None, prof: Profile) -> int | None:
+    if prof.derandomize:
+        return None
+    if raw is None:
+        return random.SystemRandom().randrange(2**32)
+    if not 0 <= raw < 2**32:
+        raise UsageError(f"--seed: {raw}: a seed is a number from 0 to {2**32 - 1}")
+    return raw
 
 
 def run(args: argparse.Namespace) -> int:
+    from .runs import RunError, RunOptions, execute
     prof = _check_profile(args.profile)
-    devices = _check_devices(args.device)
-    out = _check_out(args.out)
+    opts = RunOptions(profile=prof, devices=_check_devices(args.device),
+                      out=_check_out(args.out), jobs=_jobs(str(args.jobs)),
+                      timeout=_timeout(args.timeout, prof), seed=_seed(args.seed, prof),
+                      pytest_args=list(args.pytest_args))
     version = _check_torch()
-    seed = None if prof.derandomize else (
-        args.seed if args.seed is not None else random.SystemRandom().randrange(2**32))
-    timeout = args.timeout if args.timeout is not None else prof.timeout
-    partial = out / ".results.partial.json"
-    partial.unlink(missing_ok=True)
-    cmd = [sys.executable, "-m", "pytest", str(TESTS_DIR), "-p", "no:cacheprovider",
-           "-q", "-n", str(args.jobs), "--conformance-profile", args.profile,
-           "--device", ",".join(devices), "--conformance-results", str(partial),
-           "--timeout", str(timeout), "--timeout-method", "thread",
-           *_html_args(out), "--max-worker-restart", str(_MAX_RESTARTS), "-o", "addopts=",
-           *_plugin_args(), *args.pytest_args]
-    if seed is not None:
-        cmd.append(f"--hypothesis-seed={seed}")
-    print(f"torch-conformance: torch {version}, profile {args.profile}"
-          + (f", seed {seed}" if seed is not None else " (derandomized)")
-          + f", devices {', '.join(devices)}; writing {out}/", flush=True)
-    interrupted = False
-    proc = subprocess.Popen(cmd, cwd=str(TESTS_DIR.parent.parent))
+    print(f"torch-conformance: torch {version}, profile {prof.name}"
+          + (f", seed {opts.seed}" if opts.seed is not None else " (derandomized)")
+          + f", devices {', '.join(opts.devices)}; writing {opts.out}/", flush=True)
     try:
-        code = proc.wait()
-    except KeyboardInterrupt:
-        # The worker processes got the same SIGINT; pytest writes what it has, then exits.
-        interrupted = True
-        try:
-            code = proc.wait(timeout=120)
-        except (KeyboardInterrupt, subprocess.TimeoutExpired):
-            proc.send_signal(signal.SIGKILL)
-            code = proc.wait()
-    if not partial.exists():
-        print(f"torch-conformance: error: pytest exited with status {code} before writing "
-              f"results; {out}/ is unchanged", file=sys.stderr)
-        return EXIT_USAGE if code in (3, 4) else EXIT_VIOLATED
-    doc = results_mod.load(partial)
-    if interrupted:
-        doc["interrupted"] = True
-    _write_report(out, [doc], "results.json", doc)
-    partial.unlink(missing_ok=True)
-    _print_summary(doc, out)
+        doc = execute(opts)
+    except RunError as e:
+        print(f"torch-conformance: error: {e}", file=sys.stderr)
+        return e.status
+    _print_summary(doc, opts.out)
     if doc.get("interrupted"):
         print("torch-conformance: the run was interrupted; the report shows what ran",
               file=sys.stderr)
-        return EXIT_VIOLATED
     return int(doc["exit_status"])
 
 
@@ -364,79 +357,16 @@ def compare(args: argparse.Namespace) -> int:
     return EXIT_VIOLATED if diff["kinds"]["violation"] else EXIT_OK
 
 
-def _cache_dir(arg: str | None) -> Path:
-    if arg:
-        return Path(arg)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "torch-conformance" / "venvs"
-
-
-def _torch_of(python: str) -> str:
-    """The torch version a Python has; UsageError (one line) when it has none."""
-    try:
-        out = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
-                             capture_output=True, text=True, timeout=300, check=False)
-    except OSError as e:
-        raise UsageError(f"cannot run {python!r}: {e.strerror or e}") from None
-    if out.returncode != 0:
-        last = (out.stderr.strip().splitlines() or ["?"])[-1]
-        raise UsageError(f"{python} has no torch ({last})")
-    return out.stdout.strip().splitlines()[-1]
-
-
-def _deps(torch_version: str) -> list[str]:
-    import hypothesis
-    old = tuple(int(x) for x in torch_version.split("+")[0].split(".")[:2]) < (2, 3)
-    return ["numpy<2" if old else "numpy", f"hypothesis=={hypothesis.__version__}",
-            "pytest>=7", "pytest-xdist>=3", "pytest-timeout>=2.1", "pytest-html>=4",
-            "packaging>=21", "tomli>=1.1; python_version < '3.11'"]
-
-
-def ensure_venv(version: str, cache: Path) -> str:
-    """A virtual environment with torch==version and the suite (an editable install of this
-    source tree), created once under ``cache`` and reused."""
-    import shutil
-    import venv
-    tag = f"torch-{version}-py{sys.version_info[0]}.{sys.version_info[1]}"
-    root = cache / tag
-    python = str(root / "bin" / "python")
-    if Path(python).exists():
-        try:
-            have = _torch_of(python)
-        except UsageError:
-            have = ""
-        check = subprocess.run([python, "-c", "import conformance, xdist, pytest_timeout, "
-                                "pytest_html, hypothesis"], capture_output=True, check=False)
-        if have.split("+")[0] == version and check.returncode == 0:
-            print(f"torch-conformance: reusing {root}", flush=True)
-            return python
-    print(f"torch-conformance: creating {root} (torch=={version})", flush=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    if not Path(python).exists():
-        venv.create(root, with_pip=True)
-    pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    step = subprocess.run([*pip, f"torch=={version}", *_deps(version)], capture_output=True,
-                          text=True, check=False)
-    if step.returncode != 0:
-        last = (step.stderr.strip().splitlines() or ["pip failed"])[-1]
-        if not Path(python).exists() or _torch_missing(python):
-            shutil.rmtree(root, ignore_errors=True)
-        raise UsageError(f"cannot install torch=={version}: {last}")
-    source = TESTS_DIR.parent.parent
-    step = subprocess.run([*pip, "--no-deps", "-e", str(source)], capture_output=True,
-                          text=True, check=False)
-    if step.returncode != 0:
-        last = (step.stderr.strip().splitlines() or ["pip failed"])[-1]
-        raise UsageError(f"cannot install the suite into {root}: {last}")
-    return python
-
-
-def _torch_missing(python: str) -> bool:
-    return subprocess.run([python, "-c", "import torch"], capture_output=True,
-                          check=False).returncode != 0
-
-
 def upgrade(args: argparse.Namespace) -> int:
+    from .upgrade.venvs import VenvError
+    try:
+        return _upgrade(args)
+    except VenvError as e:
+        raise UsageError(str(e)) from None
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from .upgrade.venvs import cache_dir, check_version, ensure_venv, torch_of
     _check_profile(args.profile)
     _check_devices(args.device)
     sides = []
@@ -445,14 +375,17 @@ def upgrade(args: argparse.Namespace) -> int:
         if python is None and version is None:
             raise UsageError(f"give --{label} VERSION or --{label}-python PATH")
         if python is not None:
-            have = _torch_of(python)
+            have = torch_of(python)
             if version is not None and have.split("+")[0] != version:
                 raise UsageError(f"{python} has torch {have}, not {version}")
             sides.append((label, have, python))
         else:
             sides.append((label, version, None))
+    for _, version, python in sides:
+        if python is None:
+            check_version(str(version))  # both, before either environment is built
     out = _check_out(args.out)
-    cache = _cache_dir(args.cache)
+    cache = cache_dir(args.cache)
     files = []
     for label, version, python in sides:
         python = python or ensure_venv(str(version), cache)

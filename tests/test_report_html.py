@@ -305,11 +305,13 @@ def test_summary_pass_rates() -> None:
     summary = section(page, '<table class="summary">', "</table>")
     # cpu: VIEW-02, DTYPE-02, AUTOGRAD-02 pass of 7 run; meta: 6 of 7; cuda: nothing ran.
     total = section(summary, '<tr class="total">', "</tr>")
-    assert re.findall(r"<small>(\d+ / \d+)</small>", total) == ["3 / 7", "6 / 7"]
+    assert re.findall(r"<small>(\d+ / \d+)", total) == ["3 / 7", "6 / 7"]
+    # The known departure is run and not a pass, shown apart from the failures.
+    assert re.findall(r"<small>\d+ / \d+ · (\d+) expected", total) == ["1"]
     assert '<td class="num muted">n/a</td>' in total
     assert "<b>43%</b>" in total and "<b>86%</b>" in total
     view = section(summary, '<a href="#area-VIEW">', "</tr>")
-    assert re.findall(r"<small>(\d+ / \d+)</small>", view) == ["1 / 2", "2 / 2"]
+    assert re.findall(r"<small>(\d+ / \d+)", view) == ["1 / 2", "2 / 2"]
 
 
 def test_bar_charts_are_inline_svg() -> None:
@@ -317,7 +319,7 @@ def test_bar_charts_are_inline_svg() -> None:
     charts = section(page, '<div class="charts">', "</div>")
     assert charts.count("<svg") == 2
     assert "Pass rate per column" in charts and "Pass rate per area" in charts
-    assert "43% (3/7)" in charts and "n/a" in charts
+    assert "43% (3/7, 1 expected)" in charts and "n/a" in charts
     for area in AREAS:
         assert f">{area}<title>" in charts
 
@@ -659,7 +661,7 @@ def test_a_real_run_opens_in_chromium_with_every_area(browser: Any, tmp_path: Pa
     assert tab.locator("table.summary").is_visible()
     for area in REAL_AREAS:
         assert tab.locator(f"h2#area-{area}").is_visible(), area
-    assert tab.get_by_text("Every required claim conforms").is_visible()
+    assert tab.get_by_text("Every required claim that ran conforms").is_visible()
     context.close()
 
 
@@ -674,3 +676,60 @@ def test_expired_and_unmet_expectation_entries_are_listed() -> None:
     section = page[page.index('<section id="expectations">'):]
     assert "EXPIRED</span> no longer applied" in section and "gone &lt;b&gt;" in section
     assert "not met" in section and "2030-01-01" in section
+
+
+# --------------------------------------------------------------------------- honest arithmetic
+
+
+def test_a_known_departure_is_counted_apart_from_failures() -> None:
+    """EXPECTED is run, not a pass and not a failure: the summary counts it apart, the bars
+    draw it in a colour of its own, and it is listed as a known departure, not as needing
+    attention."""
+    claims = [claim("VIEW-01", "VIEW"), claim("VIEW-02", "VIEW")]
+    doc = run_doc(claims, [result("VIEW-01", "cpu", "EXPECTED",
+                                  expectation=expectation("VIEW-01"),
+                                  cases=[case("EXPECTED")])], devices=("cpu",),
+                  exit_status=0)
+    page = render([doc])
+    assert "1 / 2 · 1 expected" in page
+    assert 'fill="#d4a72c"' in page  # the amber segment
+    assert "1 known departure (EXPECTED)" in page
+    assert "No claim needs attention" in page
+    assert "Every required claim that ran conforms (exit status 0), apart from 1 known " \
+           "departure (EXPECTED)." in page
+
+
+def test_a_claim_that_never_ran_is_not_among_the_passing() -> None:
+    claims = [claim("VIEW-01", "VIEW"), claim("VIEW-02", "VIEW")]
+    doc = run_doc(claims, [result("VIEW-02", "cpu", "NOT RUN", tests=0, examples=0,
+                                  reason="NOT RUN on meta: meta tensors have none")],
+                  devices=("cpu",), exit_status=0)
+    page = render([doc])
+    assert "1 claim passes on every column" in page
+    assert "1 claim ran on no column (not a pass)" in page
+    assert "1 claim ran on no column." in page
+    # The cell's tooltip does not say NOT RUN twice.
+    assert 'title="NOT RUN on meta: meta tensors have none"' in page
+    assert "NOT RUN: NOT RUN" not in page
+
+
+def test_an_interrupted_run_never_shows_the_green_banner() -> None:
+    doc = sample_run(exit_status=1, interrupted=True, never_ran={"count": 3, "tests": []},
+                     tests=[{"test": "t.py::a[cpu]", "claims": ["VIEW-02"], "device": "cpu",
+                             "verdict": "PASS", "examples": 3}])
+    for r in doc["results"]:
+        if r["verdict"] in ("MISMATCH", "CRASH", "UNMODELLED"):
+            r["verdict"] = "PASS"
+    page = render([doc])
+    assert "was interrupted: 1 test ran and 3 tests never did" in page
+    assert "the run did not finish (exit status 1)" in page
+    assert "exit status 0" not in page
+
+
+def test_a_truncation_marker_is_never_longer_than_what_it_hides() -> None:
+    from conformance.report.text import clip
+    assert clip("x" * 90, 80) == "x" * 90
+    long = "x" * 300
+    clipped = clip(long, 80)
+    assert clipped.startswith("x" * 80) and "(truncated: 220 more characters)" in clipped
+    assert len(clipped) < len(long)

@@ -38,6 +38,7 @@ def machine(device: str, families: dict[str, Any] | None = None,
             self.drafter: Drafter | None = None
             self.torch = Session(torch, device)
             self.expectations = active(str(torch.__version__), device, harness.current().claims)
+            harness.current().examples += 1  # each run of the machine is one program
 
         @initialize(data=st.data())
         def start(self, data: st.DataObject) -> None:

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .. import claims as claims_mod
 from ..results.build import build, test_verdict
 from ..results.environment import environment
@@ -63,6 +65,16 @@ class Collector:
         self.started = now()
         self.t0 = _dt.datetime.now(_dt.timezone.utc)
         self.interrupted = False
+        # Each test as it ends, one JSON line: the run's results if pytest dies before the end.
+        self.journal = self.path.with_name("journal.jsonl")
+        self.collected: set[str] = set()
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        self.collected |= {item.nodeid for item in session.items}
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        self.collected |= set(ids)
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         props = dict(report.user_properties)
@@ -107,6 +119,14 @@ class Collector:
                     entry["case"] = {"verdict": CRASH, "message": str(report.longrepr)[-4000:],
                                      "program": None, "reproduction": None, "mismatches": [],
                                      "observed": None}
+            self._journal(entry)
+
+    def _journal(self, entry: dict[str, Any]) -> None:
+        try:
+            with self.journal.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(entry, default=str) + "\n")
+        except OSError:
+            pass  # the journal is a fallback; the results file is written at the end
 
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         self.interrupted = True
@@ -124,5 +144,9 @@ class Collector:
         doc = build(list(self.tests.values()), env, started=self.started, finished=finished,
                     duration_s=duration, interrupted=self.interrupted)
         doc["explainers"] = {k: self.explainers[k] for k in sorted(self.explainers)}
+        reported = {t["test"] for t in self.tests.values()}
+        never = sorted(self.collected - reported)
+        doc["collected"] = len(self.collected | reported)
+        doc["never_ran"] = {"count": len(never), "tests": never[:50]}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, dumps(doc))

@@ -71,6 +71,10 @@ class Results:
     def claims_in(self, area: str) -> list[dict[str, Any]]:
         return [c for c in self.claims if c["area"] == area]
 
+    def claim_kind(self, claim_id: str) -> str:
+        return next((str(c.get("kind") or "required") for c in self.claims
+                     if c["id"] == claim_id), "required")
+
 
 def env(run: Run) -> dict[str, Any]:
     """A run's ``environment``, or {} when it has none."""
@@ -145,8 +149,13 @@ def needs_detail(result: Result | None) -> bool:
     return result.get("verdict") not in (PASS, NOT_RUN) or stale(result)
 
 
+PASSING, NEVER_RAN = 4, 5  # ranks of the collapsed claims: passed where run; ran nowhere
+
+
 def rank(cells: list[Result | None]) -> int:
-    """Sort key for a claim row: failures first, collapsed passes (4) last."""
+    """Sort key for a claim row: failures first, then stale expectations, known departures
+    (EXPECTED), allowed variation, the claims that pass wherever they ran (collapsed), and last
+    the claims that ran on no column (listed apart: never a pass)."""
     verdicts = {str(c.get("verdict")) for c in cells if c is not None}
     if verdicts - set(VERDICTS) or verdicts & FAILURES:
         return 0
@@ -156,19 +165,25 @@ def rank(cells: list[Result | None]) -> int:
         return 2
     if ALLOWED in verdicts:
         return 3
-    return 4
+    if not verdicts - {NOT_RUN}:
+        return NEVER_RAN
+    return PASSING
 
 
-def tally(data: Results, claims: Iterable[dict[str, Any]], column: int) -> tuple[int, int]:
-    """(PASS count, run count) over ``claims`` in one column; NOT RUN is not counted as run."""
-    passed = ran = 0
+def tally(data: Results, claims: Iterable[dict[str, Any]], column: int
+          ) -> tuple[int, int, int]:
+    """(PASS, run, EXPECTED) counts over ``claims`` in one column; NOT RUN is not counted as
+    run. A known departure (EXPECTED) counts as run and not as a pass, shown apart from the
+    failures."""
+    passed = ran = expected = 0
     for claim in claims:
         result = data.results.get((claim["id"], column))
         if result is None or result.get("verdict") == NOT_RUN:
             continue
         ran += 1
         passed += result.get("verdict") == PASS
-    return passed, ran
+        expected += result.get("verdict") == EXPECTED
+    return passed, ran, expected
 
 
 def programs(data: Results, claims: list[dict[str, Any]], column: int) -> int:

@@ -17,11 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..verdicts import NOT_RUN, VERDICTS
+from ..verdicts import CRASH, NOT_RUN, VERDICTS
+from ..verdicts import VIOLATIONS as FAILURES
 from . import sections
 from . import text as T
 from .data import (
     LEGEND,
+    NEVER_RAN,
+    PASSING,
     Column,
     Results,
     collect,
@@ -48,16 +51,21 @@ class RunInfo:
     duration: str
     devices: str
     interrupted: bool
+    crashed: int  # tests that crashed or hung (each in a worker that was replaced)
+    ran: int  # tests that reported
+    never_ran: int  # tests collected that never ran (an interrupted run)
 
 
 @dataclass(frozen=True)
 class Tally:
-    """A summary cell: PASS / run (NOT RUN left out), the rate, and the programs checked."""
+    """A summary cell: PASS / run (NOT RUN left out), the rate, the known departures
+    (EXPECTED, counted as run, apart from failures), and the programs checked."""
 
     passed: int
     ran: int
     rate: str
     programs: int | None
+    expected: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class Bar:
     ran: int
     pass_width: float
     value: str
+    expected_width: float = 0.0  # the known departures' segment, after the passes
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,7 @@ class Summary:
     more_attention: int
     legend: list[LegendRow]
     unknown_verdicts: dict[str, int]
+    departures: list[Attention]  # claims with a known departure (EXPECTED) and nothing worse
 
 
 @dataclass(frozen=True)
@@ -162,13 +172,16 @@ class Area:
     attention: list[ClaimRow]
     passing: list[ClaimRow]
     partial: bool  # a passing claim has a column where it did not run
+    never_ran: list[ClaimRow]  # claims that ran on no column: not among the passing
 
 
 @dataclass(frozen=True)
 class Page:
     title: str
     runs: list[RunInfo]
-    outcome: str  # "none", "violated" or "conforms"
+    outcome: str  # "none", "violated", "interrupted" or "conforms"
+    expected_claims: int  # claims whose worst verdict is a known departure
+    never_ran_claims: int  # claims that ran on no column
     columns: list[Column]
     summary: Summary
     areas: list[Area]
@@ -189,41 +202,63 @@ def _runs(data: Results) -> list[RunInfo]:
             started=T.text(run.get("started", "?")),
             duration=f"{duration:.1f} s" if isinstance(duration, (int, float)) else "?",
             devices=", ".join(run_devices(run)) or "none",
-            interrupted=bool(run.get("interrupted"))))
+            interrupted=bool(run.get("interrupted")), crashed=_count(run, CRASH),
+            ran=len(_tests(run)), never_ran=_never_ran(run)))
     return out
+
+
+def _tests(run: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in run.get("tests") or [] if isinstance(t, dict)]
+
+
+def _count(run: dict[str, Any], verdict: str) -> int:
+    return sum(t.get("verdict") == verdict for t in _tests(run))
+
+
+def _never_ran(run: dict[str, Any]) -> int:
+    never = run.get("never_ran")
+    return int(never.get("count") or 0) if isinstance(never, dict) else 0
 
 
 def _outcome(data: Results) -> str:
     if not data.runs:
         return "none"
-    if any(run.get("exit_status") not in (0, None) for run in data.runs):
+    violated = any(r.get("verdict") in FAILURES and data.claim_kind(claim) == "required"
+                   for (claim, _), r in data.results.items())
+    if violated:
         return "violated"
+    if any(run.get("interrupted") or run.get("exit_status") not in (0, None)
+           for run in data.runs):
+        return "interrupted"
     return "conforms"
 
 
-def _tally(passed: int, ran: int, count: int | None = None) -> Tally:
+def _tally(passed: int, ran: int, expected: int = 0, count: int | None = None) -> Tally:
     rate = "n/a" if ran == 0 else f"{100.0 * passed / ran:.0f}%"
-    return Tally(passed, ran, rate, count)
+    return Tally(passed, ran, rate, count, expected)
 
 
 def _summary_rows(data: Results, ids: T.Ids) -> list[SummaryRow]:
     rows = []
     for area, description in data.areas.items():
         claims = data.claims_in(area)
-        tallies = [_tally(*tally(data, claims, i), programs(data, claims, i))
+        tallies = [_tally(*tally(data, claims, i), count=programs(data, claims, i))
                    for i in range(len(data.columns))]
         rows.append(SummaryRow(area, ids.get("area", area), description, len(claims), tallies))
     return rows
 
 
-def _bar_chart(title: str, rows: list[tuple[str, int, int]]) -> BarChart:
-    """Horizontal bars: the PASS share of what ran, per row."""
+def _bar_chart(title: str, rows: list[tuple[str, int, int, int]]) -> BarChart:
+    """Horizontal bars: the PASS share of what ran, then the known departures' (EXPECTED)
+    share in a colour of their own, the rest (failures) last, per row."""
     row_height, bar_width = BarChart.row_height, BarChart.bar_width
     bars = [Bar(y=3 + n * row_height, text=label if len(label) <= 28 else label[:27] + "…",
                 label=label, ran=ran,
                 pass_width=round(bar_width * passed / ran, 1) if ran else 0.0,
-                value=f"{_tally(passed, ran).rate} ({passed}/{ran})")
-            for n, (label, passed, ran) in enumerate(rows)]
+                value=f"{_tally(passed, ran).rate} ({passed}/{ran}"
+                      + (f", {expected} expected" if expected else "") + ")",
+                expected_width=round(bar_width * expected / ran, 1) if ran else 0.0)
+            for n, (label, passed, ran, expected) in enumerate(rows)]
     return BarChart(title, BarChart.label_width + bar_width + 100, row_height * len(rows) + 6,
                     bars)
 
@@ -234,16 +269,19 @@ def _charts(data: Results) -> list[BarChart]:
     for area in data.areas:
         claims = data.claims_in(area)
         tallies = [tally(data, claims, i) for i in range(len(data.columns))]
-        per_area.append((area, sum(t[0] for t in tallies), sum(t[1] for t in tallies)))
+        per_area.append((area, sum(t[0] for t in tallies), sum(t[1] for t in tallies),
+                         sum(t[2] for t in tallies)))
     return [_bar_chart("Pass rate per column", per_column),
             _bar_chart("Pass rate per area (all columns)", per_area)]
 
 
-def _attention(data: Results, ids: T.Ids) -> list[Attention]:
+def _attention(data: Results, ids: T.Ids, departures: bool = False) -> list[Attention]:
+    """The claims that need attention (a failure, a stale expectation, allowed variation), or
+    with ``departures`` those whose worst is a known departure (EXPECTED)."""
     entries = []
     for claim in data.claims:
         cells = data.cells(claim["id"])
-        if rank(cells) == 4:
+        if (rank(cells) == 2) != departures or rank(cells) in (PASSING, NEVER_RAN):
             continue
         where = [Where(T.text(cell.get("verdict")), stale(cell), col.label)
                  for col, cell in zip(data.columns, cells) if needs_detail(cell) and cell]
@@ -275,7 +313,8 @@ def _summary(data: Results, ids: T.Ids) -> Summary:
     attention = _attention(data, ids)
     legend, unknown = _legend(data)
     return Summary(rows, len(data.claims), totals, charts, attention[:MAX_ATTENTION],
-                   max(0, len(attention) - MAX_ATTENTION), legend, unknown)
+                   max(0, len(attention) - MAX_ATTENTION), legend, unknown,
+                   _attention(data, ids, departures=True))
 
 
 def _cell(data: Results, claim_id: str, col: int, ids: T.Ids) -> Cell | None:
@@ -286,7 +325,8 @@ def _cell(data: Results, claim_id: str, col: int, ids: T.Ids) -> Cell | None:
     anchor = ids.get("detail", claim_id, col) if needs_detail(result) else None
     if verdict == NOT_RUN:
         reason = str(result.get("reason") or "no reason given")
-        return Cell(verdict, verdict_class(verdict), f"NOT RUN: {reason}", anchor,
+        title = reason if reason.startswith(NOT_RUN) else f"{NOT_RUN}: {reason}"
+        return Cell(verdict, verdict_class(verdict), title, anchor,
                     T.clip(reason, 80, inline=True), True, stale(result))
     text = counts(result)
     return Cell(verdict, verdict_class(verdict), text, anchor, text, False, stale(result))
@@ -307,12 +347,14 @@ def _area(data: Results, area: str, description: str, ids: T.Ids) -> Area:
     claims = data.claims_in(area)
     ranked = sorted(claims, key=lambda c: rank(data.cells(c["id"])))
     attention = [_claim_row(data, c, ids, True) for c in ranked
-                 if rank(data.cells(c["id"])) < 4]
-    passing = [c for c in ranked if rank(data.cells(c["id"])) == 4]
+                 if rank(data.cells(c["id"])) < PASSING]
+    passing = [c for c in ranked if rank(data.cells(c["id"])) == PASSING]
+    never = [c for c in ranked if rank(data.cells(c["id"])) == NEVER_RAN]
     partial = any(cell is None or cell.get("verdict") == NOT_RUN
                   for c in passing for cell in data.cells(c["id"]))
     return Area(area, anchor, description, not claims, attention,
-                [_claim_row(data, c, ids, False) for c in passing], partial)
+                [_claim_row(data, c, ids, False) for c in passing], partial,
+                [_claim_row(data, c, ids, True) for c in never])
 
 
 def page(docs: list[dict[str, Any]]) -> Page:
@@ -330,6 +372,8 @@ def page(docs: list[dict[str, Any]]) -> Page:
         title=(f"torch-conformance report: torch {', '.join(versions)}" if versions
                else "torch-conformance report"),
         runs=_runs(data), outcome=_outcome(data), columns=data.columns, summary=summary,
+        expected_claims=sum(rank(data.cells(c["id"])) == 2 for c in data.claims),
+        never_ran_claims=sum(rank(data.cells(c["id"])) == NEVER_RAN for c in data.claims),
         areas=areas, explainers=sections.explainers(data), drift=sections.drift(data, ids),
         mutants=sections.mutants(data), expectations=sections.expectations(data, ids),
         environment=sections.environment(data),

@@ -64,11 +64,13 @@ def observed(value: Any) -> str:
 
 
 def clip(value: str, limit: int, inline: bool = False) -> str:
-    """Truncate ``value`` to ``limit`` characters with a visible marker."""
-    if len(value) <= limit:
-        return value
+    """Truncate ``value`` to ``limit`` characters with a visible marker, only where the marker
+    is shorter than what it hides (else the whole value is shown)."""
     sep = " " if inline else "\n"
-    return f"{value[:limit]}{sep}… (truncated: {len(value) - limit:,} more characters)"
+    marker = f"{sep}… (truncated: {len(value) - limit:,} more characters)"
+    if len(value) <= limit + len(marker):
+        return value
+    return f"{value[:limit]}{marker}"
 
 
 def plural(n: int, word: str) -> str:

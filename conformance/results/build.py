@@ -98,8 +98,10 @@ def build(tests: list[dict[str, Any]], env: dict[str, Any], *, started: str, fin
         for device in devices:
             mine = [t for t in tests if c.id in t["claims"] and t["device"] == device]
             results.append(_claim_result(c, device, mine, by_id, statuses))
-    exit_status = int(any(r["verdict"] in VIOLATIONS and claims_mod.get(r["claim"]).kind
-                          == claims_mod.REQUIRED for r in results))
+    # An interrupted run cannot stand for the whole suite: it never exits 0.
+    exit_status = int(interrupted or any(r["verdict"] in VIOLATIONS and
+                                         claims_mod.get(r["claim"]).kind == claims_mod.REQUIRED
+                                         for r in results))
     return {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "started": started,
             "finished": finished, "duration_s": round(duration_s, 3),
             "interrupted": interrupted, "exit_status": exit_status, "environment": env,

@@ -13,8 +13,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..verdicts import VERDICTS
-
 SCHEMA = "torch-conformance/results"
 SCHEMA_VERSION = 1
 
@@ -72,19 +70,10 @@ def validate(doc: Any, source: str = "results") -> None:
     if doc.get("schema_version") != SCHEMA_VERSION:
         raise ResultsError(f"{source}: schema_version {doc.get('schema_version')!r} is not "
                            f"supported (this version reads {SCHEMA_VERSION})")
-    for key, kind in (("environment", dict), ("claims", list), ("results", list),
-                      ("areas", dict)):
-        if not isinstance(doc.get(key), kind):
-            raise ResultsError(f"{source}: '{key}' is missing or not a {kind.__name__}")
-    if not isinstance(doc["environment"].get("torch"), str):
-        raise ResultsError(f"{source}: environment.torch (the torch version) is missing")
-    for n, r in enumerate(doc["results"], start=1):
-        if not isinstance(r, dict) or not isinstance(r.get("claim"), str) \
-                or not isinstance(r.get("device"), str):
-            raise ResultsError(f"{source}: results[{n}] needs a claim and a device")
-        if r.get("verdict") not in VERDICTS:
-            raise ResultsError(f"{source}: results[{n}] ({r.get('claim')}) has an unknown "
-                               f"verdict {r.get('verdict')!r}")
+    from .schema import DOCUMENT, check_fingerprints, problem
+    found = problem(doc, DOCUMENT, "") or check_fingerprints(doc)
+    if found is not None:
+        raise ResultsError(f"{source}: {found.lstrip('.')}")
 
 
 def now() -> str:
