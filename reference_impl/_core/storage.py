@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from ._device import device
+from .device import device
 
 _ptrs = itertools.count(1)
 
