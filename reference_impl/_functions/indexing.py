@@ -76,38 +76,45 @@ def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
             adv.append((dim, I.long_tensor([0] if flag else [], self.device)))
             dim += 1
         elif I.is_int(x) or I.is_int_scalar_tensor(x):
-            i = int(x.item()) if isinstance(x, Tensor) else int(x)
-            size = result._shape[dim]
-            if i < -size or i >= size:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
-                                 f"{size}")
-            result = select(result, dim, i)
+            result = _select(result, dim, int(x.item()) if isinstance(x, Tensor) else int(x))
         elif isinstance(x, slice):
-            step = 1 if x.step is None else int(x.step)
-            start = None if x.start is None else int(x.start)
-            stop = None if x.stop is None else int(x.stop)
-            # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as
-            # written, negative starts not wrapped) to at least the end with step 1; a single
-            # slice index always slices.
-            whole = isinstance(index, tuple) and step == 1 and start in (None, 0) and (
-                stop is None or stop >= result._shape[dim])
-            if not whole:
-                result = slice_dim(result, dim, start, stop, step)
+            result = _slice(result, dim, x, inside_tuple=isinstance(index, tuple))
             dim += 1
         elif isinstance(x, (list, tuple, Tensor, np.ndarray)):
-            idx = I.to_index_tensor(x, self.device)
-            if idx._dtype is D.bool_:
-                dim = _add_mask(result, idx, dim, adv)
-            elif idx._dtype.kind in "iu":
-                adv.append((dim, idx))
-                dim += 1
-            else:
-                raise IndexError(I.INDEX_DTYPE_ERROR)
+            dim = _add_advanced(result, I.to_index_tensor(x, self.device), dim, adv)
         else:
             raise TypeError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                             "byte Variables are valid indices (got "
                             f"{type(x).__name__})")
     return result, adv
+
+
+def _select(result: Tensor, dim: int, i: int) -> Tensor:
+    size = result._shape[dim]
+    if i < -size or i >= size:
+        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+    return select(result, dim, i)
+
+
+def _slice(result: Tensor, dim: int, x: slice, *, inside_tuple: bool) -> Tensor:
+    step = 1 if x.step is None else int(x.step)
+    start = None if x.start is None else int(x.start)
+    stop = None if x.stop is None else int(x.stop)
+    # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as written,
+    # negative starts not wrapped) to at least the end with step 1; a single slice index
+    # always slices.
+    whole = inside_tuple and step == 1 and start in (None, 0) and (
+        stop is None or stop >= result._shape[dim])
+    return result if whole else slice_dim(result, dim, start, stop, step)
+
+
+def _add_advanced(result: Tensor, idx: Tensor, dim: int, adv: list[tuple[int, Tensor]]) -> int:
+    if idx._dtype is D.bool_:
+        return _add_mask(result, idx, dim, adv)
+    if idx._dtype.kind in "iu":
+        adv.append((dim, idx))
+        return dim + 1
+    raise IndexError(I.INDEX_DTYPE_ERROR)
 
 
 def _add_mask(result: Tensor, mask: Tensor, dim: int, adv: list[tuple[int, Tensor]]) -> int:
