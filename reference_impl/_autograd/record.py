@@ -257,6 +257,8 @@ def differentiable(fn: F, *, name: str | None = None, inplace_self: bool = False
                 isinstance(a, Tensor) and a._inference for a in args):
             return mark_version_unspecified(_run(fn, opname, target, args, kwargs))
         return _run(fn, opname, target, args, kwargs)
+    if opname in DIFFERENTIABLE:
+        raise ValueError(f"two differentiable ops named {opname}")
     DIFFERENTIABLE[opname] = op
     return op  # type: ignore[return-value]
 

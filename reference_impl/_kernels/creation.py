@@ -1,5 +1,5 @@
 """Factories: tensor (with dtype inference), zeros, ones, empty, full, arange, linspace, eye,
-and the ``*_like`` and ``new_*`` families.
+the ``*_like`` and ``new_*`` families, and ``from_numpy`` (a tensor over an array's memory).
 
 https://docs.pytorch.org/docs/stable/torch.html#creation-ops
 https://docs.pytorch.org/docs/stable/generated/torch.from_numpy.html
