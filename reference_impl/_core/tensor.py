@@ -221,12 +221,16 @@ class Tensor:
         """True where an element holds uninitialised memory (values torch leaves unspecified:
         ``torch.empty``, bytes a resize added and nothing wrote, and anything computed from
         them)."""
-        if self.numel() == 0 or self._storage.written is None:
+        written = self._storage.written
+        if self.numel() == 0 or written is None or written.all():
             return np.zeros(self._shape, dtype=np.bool_)
         return np.asarray(~self._written_bytes().all(axis=-1))
 
     def _unspecified(self) -> list[int]:
         """Row-major positions of the unspecified elements (the observer's hook)."""
+        written = self._storage.written
+        if written is None or written.all():
+            return []
         return [int(i) for i in np.flatnonzero(self._unspecified_mask().reshape(-1))]
 
     def _taint(self, mask: np.ndarray) -> None:
