@@ -3,47 +3,26 @@
 It mirrors torch's public API for the modelled subset, so a program written for torch runs
 unchanged under ``import reference_impl as torch``. It never imports torch; NumPy is only its
 arithmetic engine. Anything it does not model raises ``NotModelled``.
+
+The package is built in layers, each importing only those below it:
+``_core`` (dtypes, devices, storage, layout, modes, the Tensor's state) -> ``_kernels`` (what
+each op computes) -> ``_autograd`` (graph, recording wrapper, formula table) -> ``_functions``
+(torch's functions) -> ``_derivatives`` (backward formulas) and ``_engine`` (backward) ->
+``_methods`` (Tensor methods) -> this namespace, ``nn``, ``optim``, ``autograd``.
 """
 
 from __future__ import annotations
 
 import builtins
 
-from . import _derivatives as _derivatives  # noqa: F401  (graph recording around the ops)
-from . import _indexing as _indexing  # noqa: F401  (attaches __getitem__/__setitem__)
-from . import _methods as _methods  # noqa: F401  (attaches Tensor methods)
+from . import _derivatives as _derivatives  # noqa: F401  (registers the backward formulas)
+from . import _methods as _methods  # noqa: F401  (binds the Tensor methods)
 from . import autograd as autograd
 from . import nn as nn
 from . import optim as optim
-from ._autograd import (
-    enable_grad,
-    inference_mode,
-    is_grad_enabled,
-    is_inference_mode_enabled,
-    no_grad,
-    set_grad_enabled,
-)
-from ._creation import (
-    arange,
-    channels_last,
-    contiguous_format,
-    empty,
-    empty_like,
-    eye,
-    full,
-    full_like,
-    linspace,
-    memory_format,
-    ones,
-    ones_like,
-    preserve_format,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from ._device import device, set_host
-from ._dtypes import ALIASES as _ALIASES
-from ._dtypes import (
+from ._autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from ._core.device import device, set_host
+from ._core.dtypes import (
     bfloat16,
     can_cast,
     complex64,
@@ -64,12 +43,23 @@ from ._dtypes import (
     uint32,
     uint64,
 )
-from ._dtypes import bool_ as bool  # noqa: A001 - torch.bool
-from ._errors import NotModelled
-from ._indexing import gather, index_select, masked_select, nonzero
-from ._layout import broadcast_shapes as _broadcast_shapes
-from ._numpy_bridge import as_tensor, asarray, conj, from_numpy, is_conj, resolve_conj
-from ._ops import (
+from ._core.dtypes import bool_ as bool  # noqa: A001 - torch.bool
+from ._core.errors import DEVICE_ASSERT, NotModelled
+from ._core.layout import broadcast_shapes as _broadcast_shapes
+from ._core.layout import channels_last, contiguous_format, memory_format, preserve_format
+from ._core.modes import is_grad_enabled, is_inference_mode_enabled
+from ._core.tensor import Size, Tensor
+from ._functions.arith import dot, matmul
+from ._functions.conversion import (
+    as_tensor,
+    asarray,
+    conj,
+    from_numpy,
+    is_conj,
+    resolve_conj,
+)
+from ._functions.indexing import nonzero
+from ._functions.ops import (
     abs,
     add,
     amax,
@@ -81,25 +71,63 @@ from ._ops import (
     div,
     eq,
     exp,
+    gather,
     ge,
     gt,
+    index_select,
     le,
     log,
+    log_softmax,
     lt,
-    matmul,
+    masked_select,
     mean,
     mm,
     mul,
     ne,
     neg,
     pow,
-    result_type,
+    sigmoid,
+    softmax,
     sqrt,
     sub,
     sum,
     where,
 )
-from ._tensor import Size, Tensor
+from ._functions.views import (
+    as_strided,
+    broadcast_to,
+    chunk,
+    diagonal,
+    flatten,
+    movedim,
+    narrow,
+    permute,
+    reshape,
+    select,
+    split,
+    squeeze,
+    swapaxes,
+    swapdims,
+    t,
+    transpose,
+    unbind,
+    unsqueeze,
+)
+from ._kernels.creation import (
+    arange,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._kernels.iterator import result_type
 
 float = float32  # noqa: A001
 double = float64
@@ -126,24 +154,6 @@ def is_tensor(obj: object) -> builtins.bool:
 def numel(input: Tensor) -> builtins.int:
     return input.numel()
 
-
-from . import _views as _views_module  # noqa: E402
-
-for _name in ("reshape", "flatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
-              "swapdims", "t", "permute", "narrow", "select", "unbind", "split", "chunk",
-              "diagonal", "as_strided", "movedim", "broadcast_to"):
-    globals()[_name] = getattr(_views_module, _name)
-sigmoid = _derivatives.OPS["sigmoid"]
-
-
-def dot(input: Tensor, other: Tensor) -> Tensor:
-    """https://docs.pytorch.org/docs/stable/generated/torch.dot.html (1-D tensors only)."""
-    if input.dim() != 1 or other.dim() != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D "
-                           "tensors")
-    return _derivatives.matmul(input, other)
-softmax = _derivatives.OPS["softmax"]
-log_softmax = _derivatives.OPS["log_softmax"]
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute, greater, less = abs, gt, lt

@@ -1,106 +1,148 @@
-"""Tensor methods, in-place variants and Python operators, derived once from the functions.
+"""Tensor methods, properties, in-place variants and Python operators: bound here, once, from
+tables (``_core/tensor.pyi`` declares them for the type checker).
 
 https://docs.pytorch.org/docs/stable/tensors.html : "Methods which mutate a tensor are marked
-with an underscore suffix." Each ``op_`` here calls the op with ``_inplace=self``, so the
-in-place rules (same object returned, version bump, castable result, no broadcast of self)
-live in ``_ops.pointwise`` alone.
+with an underscore suffix." Each ``op_`` calls the op with ``_inplace=self``, so the in-place
+rules (same object returned, version bump, castable result, no broadcast of self) live in the
+op's kernel (``_kernels/iterator.py``) alone.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from . import _ops
-from ._tensor import Tensor
+from ._autograd import variable as AV
+from ._core import dtypes as D
+from ._core.tensor import Tensor
+from ._engine import tensor_backward
+from ._functions import arith, conversion, indexing, ops, views
+from ._kernels import creation
+
+# ---- methods that are the function of the same name (self first) -----------------------------
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    # pointwise and comparisons (each also has an in-place variant, below)
+    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div, "neg": ops.neg,
+    "pow": ops.pow, "exp": ops.exp, "log": ops.log, "sqrt": ops.sqrt, "abs": ops.abs,
+    "clamp": ops.clamp, "eq": ops.eq, "ne": ops.ne, "lt": ops.lt, "le": ops.le, "gt": ops.gt,
+    "ge": ops.ge,
+    # reductions, products, copies
+    "sum": ops.sum, "mean": ops.mean, "amax": ops.amax, "amin": ops.amin, "mm": ops.mm,
+    "bmm": ops.bmm, "matmul": arith.matmul, "clone": ops.clone, "contiguous": ops.contiguous,
+    "fill_": ops.fill_, "zero_": ops.zero_, "copy_": ops.copy_, "scatter_": ops.scatter_,
+    # views
+    "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
+    "reshape_as": views.reshape_as, "flatten": views.flatten, "squeeze": views.squeeze,
+    "unsqueeze": views.unsqueeze, "transpose": views.transpose, "swapaxes": views.swapaxes,
+    "swapdims": views.swapdims, "t": views.t, "permute": views.permute, "expand": views.expand,
+    "expand_as": views.expand_as, "broadcast_to": views.broadcast_to, "narrow": views.narrow,
+    "select": views.select, "unbind": views.unbind, "split": views.split,
+    "chunk": views.chunk, "diagonal": views.diagonal, "as_strided": views.as_strided,
+    "movedim": views.movedim,
+    # indexing
+    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "index_select": ops.index_select, "masked_select": ops.masked_select,
+    "gather": ops.gather,
+    # conversions and the NumPy bridge
+    "to": conversion.to, "cpu": conversion.cpu, "cuda": conversion.cuda,
+    "pin_memory": conversion.pin_memory, "is_pinned": conversion.is_pinned,
+    "numpy": conversion.numpy, "conj": conversion.conj, "is_conj": conversion.is_conj,
+    "resolve_conj": conversion.resolve_conj,
+    # factories
+    "new_tensor": creation.new_tensor, "new_zeros": creation.new_zeros,
+    "new_ones": creation.new_ones, "new_empty": creation.new_empty,
+    "new_full": creation.new_full,
+    # autograd
+    "requires_grad_": AV.requires_grad_, "detach": AV.detach, "detach_": AV.detach_,
+    "retain_grad": AV.retain_grad, "backward": tensor_backward,
+}
+
+PROPERTIES: dict[str, property] = {
+    "requires_grad": property(AV.requires_grad_get, AV.requires_grad_set),
+    "grad_fn": property(AV.grad_fn_get),
+    "is_leaf": property(AV.is_leaf),
+    "grad": property(AV.grad_get, AV.grad_set),
+    "retains_grad": property(AV.retains_grad),
+    "data": property(AV.data_get),
+    "_unspecified_graph": property(AV.unspecified_graph),  # the observer's hook
+    "T": property(views.T),
+    "mT": property(views.mT),
+}
+
+# torch's alternative names: each is the same method (and in-place method) as its target.
+ALIASES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
+           "negative": "neg", "absolute": "abs", "clip": "clamp", "greater": "gt",
+           "less": "lt", "greater_equal": "ge", "less_equal": "le", "not_equal": "ne"}
+IN_PLACE = ("add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp",
+            "eq", "ne", "lt", "le", "gt", "ge")
 
 
-def _method(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return fn(self, *args, **kwargs)
-    method.__name__ = fn.__name__
-    method.__doc__ = fn.__doc__
-    return method
-
-
-def _inplace(fn: Callable[..., Any]) -> Callable[..., Any]:
+def in_place(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``op_``: the op, written into self (``_inplace=self``)."""
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, _inplace=self, **kwargs)
     method.__name__ = fn.__name__ + "_"
     return method
 
 
-def _reflected(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def method(self: Tensor, other: Any) -> Any:
-        return fn(other, self) if isinstance(other, Tensor) else _scalar_first(fn, other, self)
-    return method
+def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    return ops.where(condition, self, other)
 
 
-def _scalar_first(fn: Callable[..., Any], scalar: Any, t: Tensor) -> Any:
-    """``2 + t`` is ``t.add(2)``; ``2 - t`` is ``rsub(t, 2)``; ``2 / t`` is
-    ``t.reciprocal() * 2``; ``2 ** t`` is ``pow(2, t)`` (torch/_tensor.py)."""
-    from . import _derivatives
-    if fn is _ops.pow:
-        return _derivatives.rpow(t, scalar)
-    if fn is _ops.div:
-        return _derivatives.rdiv(t, scalar)
-    if fn in (_ops.add, _ops.mul):
-        return fn(t, scalar)
-    return fn(scalar, t)
+def _nonzero(self: Tensor, **kwargs: Any) -> Any:
+    return indexing.nonzero(self, **kwargs)
 
 
-POINTWISE: dict[str, Callable[..., Any]] = {
-    "add": _ops.add, "sub": _ops.sub, "mul": _ops.mul, "div": _ops.div, "neg": _ops.neg,
-    "pow": _ops.pow, "exp": _ops.exp, "log": _ops.log, "sqrt": _ops.sqrt, "abs": _ops.abs,
-    "clamp": _ops.clamp, "eq": _ops.eq, "ne": _ops.ne, "lt": _ops.lt, "le": _ops.le,
-    "gt": _ops.gt, "ge": _ops.ge,
+def _sigmoid(self: Tensor) -> Tensor:
+    return ops.sigmoid(self)
+
+
+def _softmax(self: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    return ops.softmax(self, dim, dtype)
+
+
+def _log_softmax(self: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    return ops.log_softmax(self, dim, dtype)
+
+
+OTHER_METHODS: dict[str, Any] = {
+    "where": _where, "nonzero": _nonzero, "sigmoid": _sigmoid, "softmax": _softmax,
+    "log_softmax": _log_softmax,
+    "float": functools.partialmethod(conversion.to, D.float32),
+    "double": functools.partialmethod(conversion.to, D.float64),
+    "half": functools.partialmethod(conversion.to, D.float16),
 }
-ALIASES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
-           "negative": "neg", "absolute": "abs", "clip": "clamp", "greater": "gt",
-           "less": "lt", "greater_equal": "ge", "less_equal": "le", "not_equal": "ne"}
 
-for _name, _fn in POINTWISE.items():
-    setattr(Tensor, _name, _method(_fn))
-    setattr(Tensor, _name + "_", _inplace(_fn))
-for _alias, _name in ALIASES.items():
-    setattr(Tensor, _alias, getattr(Tensor, _name))
-    setattr(Tensor, _alias + "_", getattr(Tensor, _name + "_"))
-
-for _name in ("sum", "mean", "amax", "amin", "mm", "bmm", "matmul", "clone", "contiguous",
-              "fill_", "zero_", "copy_"):
-    setattr(Tensor, _name, _method(getattr(_ops, _name)))
-Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)
-
-
-def _div_floor(a: Any, b: Any) -> Any:
-    from ._derivatives import floor_divide
-    return floor_divide(a, b)
-
+# ---- Python operators ---------------------------------------------------------------------------
 
 OPERATORS: dict[str, Callable[..., Any]] = {
-    "__add__": _ops.add, "__sub__": _ops.sub, "__mul__": _ops.mul, "__truediv__": _ops.div,
-    "__floordiv__": _div_floor, "__pow__": _ops.pow, "__matmul__": _ops.matmul,
-    "__eq__": _ops.eq, "__ne__": _ops.ne, "__lt__": _ops.lt, "__le__": _ops.le,
-    "__gt__": _ops.gt, "__ge__": _ops.ge,
-}
-for _name, _fn in OPERATORS.items():
-    setattr(Tensor, _name, _method(_fn))
-for _name in ("__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__pow__",
-              "__matmul__"):
-    setattr(Tensor, "__r" + _name[2:], _reflected(OPERATORS[_name]))
-
-Tensor.__neg__ = lambda self: _ops.neg(self)
-Tensor.__abs__ = lambda self: _ops.abs(self)
-
-
-def _augmented(fn: Callable[..., Any]) -> Callable[..., Any]:
+    "__add__": ops.add, "__sub__": ops.sub, "__mul__": ops.mul, "__truediv__": ops.div,
+    "__floordiv__": arith.floor_divide, "__pow__": ops.pow, "__matmul__": arith.matmul,
+    "__eq__": ops.eq, "__ne__": ops.ne, "__lt__": ops.lt, "__le__": ops.le, "__gt__": ops.gt,
+    "__ge__": ops.ge, "__neg__": ops.neg, "__abs__": ops.abs,
+    # 2 + t, 2 - t, ...: the reflected forms (torch/_tensor.py)
+    "__radd__": arith.reflected_add, "__rsub__": arith.reflected_sub,
+    "__rmul__": arith.reflected_mul, "__rtruediv__": arith.reflected_truediv,
+    "__rfloordiv__": arith.reflected_floordiv, "__rpow__": arith.reflected_pow,
+    "__rmatmul__": arith.reflected_matmul,
     # ``y += x`` calls the in-place op and rebinds y to the same object (MEM-04).
-    def method(self: Tensor, other: Any) -> Tensor:
-        return fn(self, other, _inplace=self)
-    return method
+    "__iadd__": in_place(ops.add), "__isub__": in_place(ops.sub),
+    "__imul__": in_place(ops.mul), "__itruediv__": in_place(ops.div),
+}
 
 
-Tensor.__iadd__ = _augmented(_ops.add)
-Tensor.__isub__ = _augmented(_ops.sub)
-Tensor.__imul__ = _augmented(_ops.mul)
-Tensor.__itruediv__ = _augmented(_ops.div)
+def _members() -> dict[str, Any]:
+    members: dict[str, Any] = {**FUNCTIONS, **PROPERTIES, **OTHER_METHODS, **OPERATORS}
+    for name in IN_PLACE:
+        members[name + "_"] = in_place(FUNCTIONS[name])
+    for alias, name in ALIASES.items():
+        members[alias] = members[name]
+        members[alias + "_"] = members[name + "_"]
+    return members
+
+
+MEMBERS = _members()
+for _name, _member in MEMBERS.items():
+    setattr(Tensor, _name, _member)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ._autograd import no_grad
-from ._errors import NotModelled
-from ._tensor import Tensor
+from ._autograd.grad_mode import no_grad
+from ._core.errors import NotModelled
+from ._core.tensor import Tensor
 
 
 class SGD:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import reference_impl as torch
-from reference_impl._errors import DEVICE_ASSERT, NotModelled
+from reference_impl import DEVICE_ASSERT, NotModelled
 
 CUDA = "cuda"
 

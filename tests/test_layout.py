@@ -1,4 +1,5 @@
-"""The pure layout functions of reference_impl/_layout.py, against hand examples and properties.
+"""The pure layout functions of reference_impl/_core/layout.py, against hand examples and
+properties.
 
 Only the pure functions are used here (tuples in, tuples out): no tensors, no torch. Every hand
 example below was worked out from the ATen rule the function ports; where a value is not
@@ -13,7 +14,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reference_impl._layout import (
+from reference_impl._core.layout import (
+    MemOverlapStatus,
     broadcast_shapes,
     compute_stride,
     contiguous_strides,
@@ -364,15 +366,16 @@ def test_preserve_format_strides() -> None:
 def test_overlap_status_full_partial_no() -> None:
     """Same memory and strides is full; intersecting byte ranges partial; disjoint ones no."""
     a = ((4,), (1,), 0, 4)
-    assert overlap_status(a, a) == "full"
-    assert overlap_status(a, ((4,), (1,), 2, 4)) == "partial"
-    assert overlap_status(((2,), (1,), 0, 4), ((2,), (1,), 2, 4)) == "no"
+    assert overlap_status(a, a) is MemOverlapStatus.FULL
+    assert overlap_status(a, ((4,), (1,), 2, 4)) is MemOverlapStatus.PARTIAL
+    assert overlap_status(((2,), (1,), 0, 4), ((2,), (1,), 2, 4)) is MemOverlapStatus.NO
     # Same bytes, different strides (a (2, 2) block and its transpose): partial.
-    assert overlap_status(((2, 2), (2, 1), 0, 4), ((2, 2), (1, 2), 0, 4)) == "partial"
+    assert overlap_status(((2, 2), (2, 1), 0, 4), ((2, 2), (1, 2), 0, 4)) \
+        is MemOverlapStatus.PARTIAL
     # Byte ranges, not element indices, decide: float32 [0, 8) vs float64 [8, 16).
-    assert overlap_status(((2,), (1,), 0, 4), ((1,), (1,), 1, 8)) == "no"
-    assert overlap_status(((2,), (1,), 0, 4), ((0,), (1,), 0, 4)) == "no"
-    assert overlap_status(((2,), (2,), 0, 4), a) == "too_hard"
+    assert overlap_status(((2,), (1,), 0, 4), ((1,), (1,), 1, 8)) is MemOverlapStatus.NO
+    assert overlap_status(((2,), (1,), 0, 4), ((0,), (1,), 0, 4)) is MemOverlapStatus.NO
+    assert overlap_status(((2,), (2,), 0, 4), a) is MemOverlapStatus.TOO_HARD
 
 
 def test_storage_extent() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from reference_impl._errors import DEVICE_ASSERT
+from reference_impl import DEVICE_ASSERT
 
 from ..judge.check import EXPECTED, INVALID, PASS, UNMODELLED, CaseResult, check
 from ..judge.fingerprint import Fingerprint, observations

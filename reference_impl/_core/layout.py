@@ -7,6 +7,7 @@ strides, view compatibility and memory overlap exactly as torch computes them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import Enum
 from math import prod
 
 Shape = tuple[int, ...]
@@ -71,6 +72,22 @@ def is_non_overlapping_and_dense(shape: Sequence[int], strides: Sequence[int]) -
     return True
 
 
+def wrap_dim(dim: int, ndim: int) -> int:
+    """ATen ``maybe_wrap_dim``: negative dims count from the end; 0-d tensors accept -1 and 0."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    n = max(ndim, 1)
+    if dim < -n or dim >= n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def format_shape(shape: Sequence[int]) -> str:
+    """A shape as torch's messages print it: ``[2, 3]``."""
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
 def infer_size(shape: Sequence[int], numel: int) -> Shape:
     """ATen ``infer_size``: resolve a single -1; errors use torch's messages."""
     infer_dim = None
@@ -93,13 +110,9 @@ def infer_size(shape: Sequence[int], numel: int) -> Shape:
         return tuple(out)
     elif known == 0 and numel == 0:
         raise RuntimeError(
-            f"cannot reshape tensor of 0 elements into shape {_fmt_list(shape)} because the "
+            f"cannot reshape tensor of 0 elements into shape {format_shape(shape)} because the "
             "unspecified dimension size -1 can be any value and is ambiguous")
-    raise RuntimeError(f"shape '{_fmt_list(shape)}' is invalid for input of size {numel}")
-
-
-def _fmt_list(shape: Sequence[int]) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
+    raise RuntimeError(f"shape '{format_shape(shape)}' is invalid for input of size {numel}")
 
 
 def compute_stride(old_shape: Sequence[int], old_strides: Sequence[int],
@@ -308,30 +321,62 @@ def element_offsets(shape: Sequence[int], strides: Sequence[int], offset: int) -
     return offs
 
 
-def has_internal_overlap(shape: Sequence[int], strides: Sequence[int]) -> bool | None:
-    """ATen ``has_internal_overlap``: True when a stride-0 dim of size > 1 exists (YES),
-    False when the layout is non-overlapping and dense (NO), None when too hard to tell."""
+class MemOverlap(Enum):
+    """ATen ``MemOverlap``: whether a tensor's elements share memory locations."""
+
+    NO = "no"
+    YES = "yes"
+    TOO_HARD = "too_hard"
+
+
+class MemOverlapStatus(Enum):
+    """ATen ``MemOverlapStatus``: how the memory of two tensors of one storage relates."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NO = "no"
+    TOO_HARD = "too_hard"
+
+
+def has_internal_overlap(shape: Sequence[int], strides: Sequence[int]) -> MemOverlap:
+    """ATen ``has_internal_overlap``: YES when a stride-0 dim of size > 1 exists, NO when the
+    layout is non-overlapping and dense, TOO_HARD otherwise."""
     if is_non_overlapping_and_dense(shape, strides):
-        return False
+        return MemOverlap.NO
     if any(st == 0 and s > 1 for s, st in zip(shape, strides)):
-        return True
-    return None
+        return MemOverlap.YES
+    return MemOverlap.TOO_HARD
 
 
 def overlap_status(a: tuple[Sequence[int], Sequence[int], int, int],
-                   b: tuple[Sequence[int], Sequence[int], int, int]) -> str:
+                   b: tuple[Sequence[int], Sequence[int], int, int]) -> MemOverlapStatus:
     """ATen ``get_overlap_status`` for two tensors of one storage, each (shape, strides,
-    offset, itemsize): "full" when they are the same memory, "partial" when their byte
-    ranges intersect, "no" otherwise, "too_hard" for non-dense layouts."""
+    offset, itemsize): FULL when they are the same memory, PARTIAL when their byte ranges
+    intersect, NO otherwise, TOO_HARD for non-dense layouts."""
     (sa, sta, oa, ia), (sb, stb, ob, ib) = a, b
     if prod(sa) == 0 or prod(sb) == 0:
-        return "no"
+        return MemOverlapStatus.NO
     if not (is_non_overlapping_and_dense(sa, sta) and is_non_overlapping_and_dense(sb, stb)):
-        return "too_hard"
+        return MemOverlapStatus.TOO_HARD
     a_start, a_end = oa * ia, (oa + storage_extent(sa, sta, 0)) * ia
     b_start, b_end = ob * ib, (ob + storage_extent(sb, stb, 0)) * ib
     if a_start == b_start and a_end == b_end and tuple(sta) == tuple(stb) and ia == ib:
-        return "full"
+        return MemOverlapStatus.FULL
     if a_start < b_end and b_start < a_end:
-        return "partial"
-    return "no"
+        return MemOverlapStatus.PARTIAL
+    return MemOverlapStatus.NO
+
+
+class memory_format:  # noqa: N801 - torch's name
+    """``torch.memory_format``: how a new tensor's strides are chosen."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")

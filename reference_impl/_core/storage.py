@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from ._device import device
+from .device import device
 
 _ptrs = itertools.count(1)
 
@@ -19,7 +19,8 @@ _ptrs = itertools.count(1)
 class Storage:
     """A flat, untyped byte buffer on a device (``torch.UntypedStorage``)."""
 
-    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written", "pinned")
+    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written", "pinned",
+                 "_address")
 
     def __init__(self, nbytes: int, dev: device, *, resizable: bool = True,
                  data: np.ndarray | None = None, initialised: bool = True) -> None:
@@ -35,6 +36,7 @@ class Storage:
         # Which bytes hold a value the docs specify: torch.empty and the bytes a resize adds
         # are uninitialised memory, whose contents the suite must not compare.
         self.written = None if self._data is None else np.full(nbytes, initialised)
+        self._address = _address(self._data)
         self._ptr = next(_ptrs) << 12
         self.pinned = False  # page-locked host memory (Tensor.pin_memory)
 
@@ -56,7 +58,7 @@ class Storage:
         # Note: torch reports 0 for a storage with no bytes (and for meta storages).
         if self._nbytes == 0 or self._data is None:
             return 0
-        return int(self._data.ctypes.data)
+        return self._address
 
     def resize_(self, nbytes: int) -> None:
         """Grow (or shrink) in place: the Storage object, and so every alias, is kept; torch
@@ -70,8 +72,13 @@ class Storage:
             new[:keep] = self._data[:keep]
             written[:keep] = self.written[:keep]
             self._data, self.written = new, written
+            self._address = _address(new)
         self._nbytes = nbytes
         self._ptr = next(_ptrs) << 12
+
+
+def _address(data: np.ndarray | None) -> int:
+    return 0 if data is None else int(data.__array_interface__["data"][0])
 
 
 class UntypedStorage:

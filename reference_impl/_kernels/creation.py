@@ -1,7 +1,10 @@
 """Factories: tensor (with dtype inference), zeros, ones, empty, full, arange, linspace, eye,
-and the ``*_like`` and ``new_*`` families.
+the ``*_like`` and ``new_*`` families, and ``from_numpy`` (a tensor over an array's memory).
 
 https://docs.pytorch.org/docs/stable/torch.html#creation-ops
+https://docs.pytorch.org/docs/stable/generated/torch.from_numpy.html
+"The returned tensor and ndarray share the same memory. Modifications to the tensor will be
+reflected in the ndarray and vice versa. The returned tensor is not resizable."
 """
 
 from __future__ import annotations
@@ -13,23 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtypes as D
-from ._device import DeviceLike, canonical
-from ._errors import NotModelled
-from ._tensor import Tensor
-
-
-class memory_format:  # noqa: N801 - torch's name
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-
-contiguous_format = memory_format("contiguous_format")
-preserve_format = memory_format("preserve_format")
-channels_last = memory_format("channels_last")
+from .._core import dtypes as D
+from .._core import layout as L
+from .._core.device import CPU, DeviceLike, canonical
+from .._core.errors import NotModelled
+from .._core.layout import contiguous_format, memory_format, preserve_format
+from .._core.storage import Storage
+from .._core.tensor import Tensor
 
 
 def _size_args(size: tuple[Any, ...]) -> tuple[int, ...]:
@@ -63,9 +56,8 @@ def _infer(data: Any) -> tuple[tuple[int, ...], D.dtype, list[Any]]:
         return data._shape, data._dtype, list(data._values().reshape(-1))
     if isinstance(data, (np.ndarray, np.generic)):
         # NumPy scalars keep their dtype (np.float64 is a Python float, but not for torch).
-        from ._numpy_bridge import torch_dtype_of
         arr = np.asarray(data)
-        return arr.shape, torch_dtype_of(arr.dtype), list(arr.reshape(-1))
+        return arr.shape, D.from_numpy_dtype(arr.dtype), list(arr.reshape(-1))
     if isinstance(data, (bool, int, float, complex)):
         return (), D.scalar_dtype(data), [data]
     if not isinstance(data, (list, tuple)):
@@ -169,7 +161,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
         # "arange_cpu" or "arange_cuda", is not part of the documented message).
         if canonical(device).type not in ("cpu", "cuda"):
             raise NotModelled(f"arange of {dt} on {canonical(device).type}")
-        raise NotImplementedError(f"not implemented for '{D.SCALAR_TYPE[dt.name]}'")
+        raise NotImplementedError(f"not implemented for '{dt.scalar_type}'")
     n = math.ceil((end - start) / step)
     t = Tensor._empty((n,), dt, canonical(device))
     if n and t._storage.has_data():
@@ -200,7 +192,6 @@ def eye(n: int, m: int | None = None, *, dtype: D.dtype | None = None,
 
 def _like(input: Tensor, value: Any, dtype: D.dtype | None, device: DeviceLike | None,
           requires_grad: bool, memory_format_: memory_format | None) -> Tensor:
-    from . import _layout as L
     dev = canonical(device) if device is not None else input.device
     if memory_format_ in (None, preserve_format):
         strides = L.preserve_format_strides(input._shape, input._strides)
@@ -270,6 +261,49 @@ def new_full(self: Tensor, size: Sequence[int], fill_value: Any, *,
                    requires_grad)
 
 
-for _name, _fn in {"new_tensor": new_tensor, "new_zeros": new_zeros, "new_ones": new_ones,
-                   "new_empty": new_empty, "new_full": new_full}.items():
-    setattr(Tensor, _name, _fn)
+# ---- from_numpy: a tensor over an array's own memory -----------------------------------------
+
+def _byte_view(arr: np.ndarray) -> tuple[np.ndarray, int]:
+    """A uint8 array over the memory ``arr`` spans (from its first element), and that span's
+    length: the storage torch's from_blob wraps."""
+    n = arr.size
+    extent = 0 if n == 0 else (sum((s - 1) * st for s, st in zip(arr.shape, arr.strides))
+                               + arr.itemsize)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint8), 0
+    root = arr
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.c_contiguous and not root.flags.f_contiguous:
+        raise NotModelled("from_numpy of an array whose owner is not contiguous")
+    flat = root.reshape(-1, order="A").view(np.uint8)
+    start = int(arr.ctypes.data) - int(root.ctypes.data)
+    return flat[start:start + extent], extent
+
+
+def from_numpy(arr: Any) -> Tensor:
+    if not isinstance(arr, np.ndarray):
+        kind = type(arr)
+        name = kind.__name__ if kind.__module__ == "builtins" else \
+            f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"expected np.ndarray (got {name})")
+    if any(st < 0 for st in arr.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with "
+            "negative strides are not currently supported. (You can probably work around this "
+            "by making a copy of your array  with array.copy().) ")
+    if not arr.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte "
+                         "order. Conversion between byte orders is currently not supported.")
+    dt = D.from_numpy_dtype(arr.dtype)
+    if not arr.flags.writeable:
+        # Note: torch warns once per process, which one program's model cannot know.
+        raise NotModelled("from_numpy of a read-only array (its warning fires once per "
+                          "process)")
+    if any(st % arr.itemsize for st in arr.strides):
+        raise NotModelled("from_numpy of an array whose strides are not whole elements")
+    data, extent = _byte_view(arr)
+    storage = Storage(extent, CPU, resizable=False, data=data)
+    strides = tuple(st // arr.itemsize for st in arr.strides)
+    return Tensor._new(storage, 0, arr.shape, strides, dt)
+

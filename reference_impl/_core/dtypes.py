@@ -1,6 +1,9 @@
-"""dtypes, their NumPy storage types, and torch's type promotion.
+"""dtypes, their names, their NumPy storage types, and torch's type promotion.
 
 https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc
+
+Each dtype carries every name torch's messages give it (``torch.float32``, the ScalarType name
+``Float``, the C++ type ``float``), so no other module keeps a table of names.
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import NotModelled
+
 __all__ = [
     "dtype", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
     "float32", "float64", "complex64", "complex128", "uint16", "uint32", "uint64",
     "ALL_DTYPES", "BAREBONES_UNSIGNED", "promote_types",
-    "get_default_dtype", "set_default_dtype", "can_cast", "result_type_of",
+    "get_default_dtype", "set_default_dtype", "can_cast", "result_type_of", "from_numpy_dtype",
 ]
 
 
@@ -28,6 +33,13 @@ class dtype:  # noqa: N801 - named as torch names it
     storage_np: type
     # NumPy type arithmetic is done in (bfloat16 computes in float32, rounded on store).
     compute_np: type
+    # c10's ScalarType name: "result type Float can't be cast...", "torch.FloatTensor".
+    scalar_type: str
+    # The C++ type the kernels' messages print: "expected ... to have dtype float".
+    c_name: str
+    # The name c10's checked_convert prints ("value cannot be converted to type int64_t
+    # without overflow"), for the dtypes whose overflow the model checks.
+    checked_name: str | None = None
 
     @property
     def is_floating_point(self) -> bool:
@@ -47,7 +59,6 @@ class dtype:  # noqa: N801 - named as torch names it
     def to_complex(self) -> dtype:
         if self.name == "float16":
             # torch promotes half with complex to complex32 (ComplexHalf), outside the model.
-            from ._errors import NotModelled
             raise NotModelled("complex32 (float16 promoted with a complex operand)")
         return {float64: complex128, complex128: complex128}.get(self, complex64)
 
@@ -60,19 +71,22 @@ class dtype:  # noqa: N801 - named as torch names it
         return self.name
 
 
-bool_ = dtype("bool", 1, "b", np.bool_, np.bool_)
-uint8 = dtype("uint8", 1, "u", np.uint8, np.uint8)
-int8 = dtype("int8", 1, "i", np.int8, np.int8)
-int16 = dtype("int16", 2, "i", np.int16, np.int16)
-int32 = dtype("int32", 4, "i", np.int32, np.int32)
-int64 = dtype("int64", 8, "i", np.int64, np.int64)
+bool_ = dtype("bool", 1, "b", np.bool_, np.bool_, "Bool", "bool")
+uint8 = dtype("uint8", 1, "u", np.uint8, np.uint8, "Byte", "unsigned char", "uint8_t")
+int8 = dtype("int8", 1, "i", np.int8, np.int8, "Char", "signed char", "int8_t")
+int16 = dtype("int16", 2, "i", np.int16, np.int16, "Short", "short int", "int16_t")
+int32 = dtype("int32", 4, "i", np.int32, np.int32, "Int", "int", "int32_t")
+int64 = dtype("int64", 8, "i", np.int64, np.int64, "Long", "long int", "int64_t")
 # Note: half types compute in float32 and round once on store, as torch's CPU kernels do.
-float16 = dtype("float16", 2, "f", np.float16, np.float32)
-bfloat16 = dtype("bfloat16", 2, "f", np.uint16, np.float32)
-float32 = dtype("float32", 4, "f", np.float32, np.float32)
-float64 = dtype("float64", 8, "f", np.float64, np.float64)
-complex64 = dtype("complex64", 8, "c", np.complex64, np.complex64)
-complex128 = dtype("complex128", 16, "c", np.complex128, np.complex128)
+float16 = dtype("float16", 2, "f", np.float16, np.float32, "Half", "c10::Half", "c10::Half")
+bfloat16 = dtype("bfloat16", 2, "f", np.uint16, np.float32, "BFloat16", "c10::BFloat16",
+                 "c10::BFloat16")
+float32 = dtype("float32", 4, "f", np.float32, np.float32, "Float", "float")
+float64 = dtype("float64", 8, "f", np.float64, np.float64, "Double", "double")
+complex64 = dtype("complex64", 8, "c", np.complex64, np.complex64, "ComplexFloat",
+                  "c10::complex<float>")
+complex128 = dtype("complex128", 16, "c", np.complex128, np.complex128, "ComplexDouble",
+                   "c10::complex<double>")
 
 ALL_DTYPES: tuple[dtype, ...] = (
     bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
@@ -82,21 +96,26 @@ ALL_DTYPES: tuple[dtype, ...] = (
 # promotion with another integer type raises, and most kernels are not built for them
 # (https://github.com/pytorch/pytorch/issues/58734). The model keeps their data and refuses
 # arithmetic (NotModelled) rather than guess which kernels exist.
-uint16 = dtype("uint16", 2, "u", np.uint16, np.uint16)
-uint32 = dtype("uint32", 4, "u", np.uint32, np.uint32)
-uint64 = dtype("uint64", 8, "u", np.uint64, np.uint64)
+uint16 = dtype("uint16", 2, "u", np.uint16, np.uint16, "UInt16", "uint16_t")
+uint32 = dtype("uint32", 4, "u", np.uint32, np.uint32, "UInt32", "uint32_t")
+uint64 = dtype("uint64", 8, "u", np.uint64, np.uint64, "UInt64", "uint64_t")
 BAREBONES_UNSIGNED: tuple[dtype, ...] = (uint16, uint32, uint64)
-BY_NAME = {d.name: d for d in ALL_DTYPES + BAREBONES_UNSIGNED}
-SCALAR_TYPE = {
-    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-    "int64": "Long", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
-}
 
-# torch's legacy aliases (torch.float, torch.long, ...).
-ALIASES = {
-    "float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
-    "short": int16, "cfloat": complex64, "cdouble": complex128,
-}
+# NumPy dtype -> torch dtype, every one torch maps; bfloat16 has no NumPy counterpart (its
+# storage type is uint16's).
+_FROM_NUMPY = {np.dtype(d.storage_np): d for d in ALL_DTYPES + BAREBONES_UNSIGNED
+               if d is not bfloat16}
+_NUMPY_SUPPORTED = ("float64, float32, float16, complex64, complex128, int64, int32, int16, "
+                    "int8, uint64, uint32, uint16, uint8, and bool")
+
+
+def from_numpy_dtype(dt: np.dtype) -> dtype:
+    """The torch dtype of a NumPy dtype (``torch.from_numpy``'s table)."""
+    if dt in _FROM_NUMPY:
+        return _FROM_NUMPY[dt]
+    raise TypeError(f"can't convert np.ndarray of type numpy.{dt.type.__name__}. The only "
+                    f"supported types are: {_NUMPY_SUPPORTED}.")
+
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
@@ -122,8 +141,7 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     if (a in BAREBONES_UNSIGNED or b in BAREBONES_UNSIGNED) and a.kind in "biu" \
             and b.kind in "biu":
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
-                           f"attempted to promote {SCALAR_TYPE[a.name]} and "
-                           f"{SCALAR_TYPE[b.name]}")
+                           f"attempted to promote {a.scalar_type} and {b.scalar_type}")
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)
@@ -252,3 +270,9 @@ def from_storage(raw: np.ndarray, d: dtype) -> np.ndarray:
     if d is bfloat16:
         return bf16_decode(raw)
     return raw
+
+
+def tensor_type_name(dt: dtype, device_type: str) -> str:
+    """The legacy tensor type name torch's messages print: ``torch.FloatTensor``, and off the
+    CPU with the device in it: ``torch.cuda.FloatTensor``."""
+    return f"torch.{'' if device_type == 'cpu' else device_type + '.'}{dt.scalar_type}Tensor"

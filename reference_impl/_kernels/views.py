@@ -7,13 +7,16 @@ tensor. Supporting View avoids explicit data copy."
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-from . import _layout as L
-from ._errors import NotModelled
-from ._tensor import Tensor, view_of, wrap_dim
+from .._core import layout as L
+from .._core.aliasing import view_of
+from .._core.dtypes import tensor_type_name
+from .._core.errors import NotModelled
+from .._core.layout import format_shape as _fmt
+from .._core.layout import wrap_dim
+from .._core.tensor import Tensor
 
 
 def _shape_args(args: tuple[Any, ...], op: str = "", param: str = "size"
@@ -26,10 +29,6 @@ def _shape_args(args: tuple[Any, ...], op: str = "", param: str = "size"
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         return tuple(int(a) for a in args[0])
     return tuple(int(a) for a in args)
-
-
-def _fmt(shape: Sequence[int]) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
 def view(self: Tensor, *shape: Any) -> Tensor:
@@ -45,46 +44,6 @@ def view(self: Tensor, *shape: Any) -> Tensor:
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return view_of(self, new_shape, strides, self._offset)
-
-
-def view_as(self: Tensor, other: Tensor) -> Tensor:
-    return view(self, tuple(other._shape))
-
-
-def reshape(self: Tensor, *shape: Any) -> Tensor:
-    """https://docs.pytorch.org/docs/stable/generated/torch.reshape.html
-    "Contiguous inputs and inputs with compatible strides can be reshaped without copying."
-    Otherwise a contiguous copy, which is not a view (``_base`` is None)."""
-    new_shape = L.infer_size(_shape_args(shape, "reshape", "shape"), self.numel())
-    strides = L.compute_stride(self._shape, self._strides, new_shape)
-    if strides is not None:
-        return view_of(self, new_shape, strides, self._offset)
-    from ._creation import contiguous_format
-    from ._ops import clone
-    copy = clone(self, memory_format=contiguous_format)
-    copy._shape = new_shape
-    copy._strides = L.contiguous_strides(new_shape)
-    return copy
-
-
-def reshape_as(self: Tensor, other: Tensor) -> Tensor:
-    return reshape(self, tuple(other._shape))
-
-
-def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """https://docs.pytorch.org/docs/stable/generated/torch.flatten.html
-    "Unlike NumPy's flatten, which always copies input's data, this function may return the
-    original object, a view, or copy."""
-    start = wrap_dim(start_dim, self.dim())
-    end = wrap_dim(end_dim, self.dim())
-    if start > end:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if self.dim() == 0:
-        return reshape(self, (1,))
-    if start == end:
-        return self
-    shape = self._shape[:start] + (math.prod(self._shape[start:end + 1]),) + self._shape[end + 1:]
-    return reshape(self, shape)
 
 
 def squeeze(self: Tensor, dim: Any = None) -> Tensor:
@@ -116,9 +75,6 @@ def transpose(self: Tensor, dim0: int, dim1: int) -> Tensor:
     return view_of(self, shape, strides, self._offset)
 
 
-swapaxes = swapdims = transpose
-
-
 def t(self: Tensor) -> Tensor:
     if self.dim() > 2:
         raise RuntimeError(
@@ -140,21 +96,6 @@ def permute(self: Tensor, *dims: Any) -> Tensor:
                    self._offset)
 
 
-def T(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
-    if self.dim() not in (0, 2):
-        # Note: torch warns once per process (TORCH_WARN_ONCE): what a program observes depends
-        # on the process's history, which the model cannot know.
-        raise NotModelled("x.T on a tensor that is not 2-D (its warning fires once per process)")
-    return permute(self, tuple(range(self.dim() - 1, -1, -1)))
-
-
-def mT(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
-    if self.dim() < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                           f"Got {self.dim()}-D tensor.")
-    return transpose(self, -2, -1)
-
-
 def expand(self: Tensor, *sizes: Any) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.expand.html
     "Expanding a tensor does not allocate new memory, but only creates a new view on the
@@ -164,7 +105,8 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
     nd, td = len(target), self.dim()
     if nd < td:
         raise RuntimeError(
-            f"expand({_legacy_type(self)}{{{_fmt(self._shape)}}}, size={_fmt(target)}): the "
+            f"expand({tensor_type_name(self._dtype, self.device.type)}{{{_fmt(self._shape)}}}, "
+            f"size={_fmt(target)}): the "
             f"number of sizes provided ({nd}) must be greater or equal to the number of "
             f"dimensions in the tensor ({td})")
     shape, strides = [0] * nd, [0] * nd
@@ -192,23 +134,6 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
     return view_of(self, shape, strides, self._offset)
 
 
-def expand_as(self: Tensor, other: Tensor) -> Tensor:
-    return expand(self, tuple(other._shape))
-
-
-def broadcast_to(self: Tensor, size: Sequence[int]) -> Tensor:
-    return expand(self, tuple(size))
-
-
-def _legacy_type(self: Tensor) -> str:
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-             "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-             "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-    # The device is part of the name off the CPU: "torch.cuda.FloatTensor".
-    kind = self.device.type
-    return f"torch.{'' if kind == 'cpu' else kind + '.'}{names[self._dtype.name]}Tensor"
-
-
 def slice_dim(self: Tensor, dim: int, start: int | None, stop: int | None,
               step: int) -> Tensor:
     """ATen ``slice``: bounds are clamped as Python clamps them; only positive steps."""
@@ -222,24 +147,6 @@ def slice_dim(self: Tensor, dim: int, start: int | None, stop: int | None,
     shape[dim] = length
     strides[dim] = self._strides[dim] * step
     return view_of(self, shape, strides, self._offset + lo * self._strides[dim])
-
-
-def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
-    if self.dim() == 0:
-        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = wrap_dim(dim, self.dim())
-    size = self._shape[d]
-    if start < -size or start > size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
-                         f"but got {start})")
-    if start < 0:
-        start += size
-    if length < 0:
-        raise RuntimeError("narrow(): length must be non-negative.")
-    if start + length > size:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
-                           f"({size}).")
-    return slice_dim(self, d, start, start + length, 1)
 
 
 def select(self: Tensor, dim: int, index: int) -> Tensor:
@@ -292,20 +199,6 @@ def split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tens
     return tuple(out)
 
 
-def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    if self.dim() == 0:
-        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = wrap_dim(dim, self.dim())
-    size = self._shape[d]
-    step = -(-size // chunks)
-    if step == 0:
-        # Note: ATen returns `chunks` empty slices when the dim is empty.
-        return split(self, [0] * chunks, d)
-    return split(self, step, d)
-
-
 def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     d1, d2 = wrap_dim(dim1, self.dim()), wrap_dim(dim2, self.dim())
     if d1 == d2:
@@ -345,30 +238,8 @@ def as_strided(self: Tensor, size: Sequence[int], stride: Sequence[int],
     return view_of(self, size, stride, offset)
 
 
-def movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
-    src = [source] if isinstance(source, int) else list(source)
-    dst = [destination] if isinstance(destination, int) else list(destination)
-    src = [wrap_dim(d, self.dim()) for d in src]
-    dst = [wrap_dim(d, self.dim()) for d in dst]
-    order = [d for d in range(self.dim()) if d not in src]
-    perm = [-1] * self.dim()
-    for s, d in zip(src, dst):
-        perm[d] = s
-    it = iter(order)
-    perm = [p if p != -1 else next(it) for p in perm]
-    return permute(self, perm)
-
-
-VIEW_METHODS = {
-    "view": view, "view_as": view_as, "reshape": reshape, "reshape_as": reshape_as,
-    "flatten": flatten, "squeeze": squeeze, "unsqueeze": unsqueeze, "transpose": transpose,
-    "swapaxes": swapaxes, "swapdims": swapdims, "t": t, "permute": permute, "expand": expand,
-    "expand_as": expand_as, "broadcast_to": broadcast_to, "narrow": narrow, "select": select,
-    "unbind": unbind, "split": split, "chunk": chunk, "diagonal": diagonal,
-    "as_strided": as_strided, "movedim": movedim,
-}
-
-for _name, _fn in VIEW_METHODS.items():
-    setattr(Tensor, _name, _fn)
-Tensor.T = property(T)  # type: ignore[assignment]
-Tensor.mT = property(mT)  # type: ignore[assignment]
+def reshape_geometry(self: Tensor, *shape: Any) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    """The shape ``reshape`` asks for (one -1 inferred), and the strides of a view of that
+    shape, or None when no view is possible (then reshape copies)."""
+    new_shape = L.infer_size(_shape_args(shape, "reshape", "shape"), self.numel())
+    return new_shape, L.compute_stride(self._shape, self._strides, new_shape)

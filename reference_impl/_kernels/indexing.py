@@ -1,5 +1,5 @@
-"""Indexing: basic indexing (views), advanced indexing (copies), assignment, and the
-index_select / masked_select / nonzero / gather / scatter_ family.
+"""Indexing kernels: advanced indexing (a copy), index_put_ (assignment through advanced
+indices), and the index_select / masked_select / nonzero / gather / scatter_ family.
 
 https://docs.pytorch.org/docs/stable/tensor_view.html : "basic indexing returns views, while
 advanced indexing returns a copy"; "Assignment via either basic or advanced indexing is
@@ -14,22 +14,22 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtypes as D
-from . import _layout as L
-from ._autograd import check_no_graph
-from ._errors import NotModelled, index_out_of_bounds
-from ._ops import (
-    C_NAMES,
-    LEGACY_NAMES,
+from .._core import dtypes as D
+from .._core import layout as L
+from .._core.device import CPU
+from .._core.errors import NotModelled, index_out_of_bounds
+from .._core.layout import MemOverlap, wrap_dim
+from .._core.tensor import Tensor
+from .copy import check_scalar_fits
+from .iterator import (
     assert_no_internal_overlap,
     assert_no_overlap,
     assert_no_partial_overlap,
     emit,
 )
-from ._tensor import Tensor, wrap_dim
-from ._views import select, slice_dim, unsqueeze
+from .views import view
 
-_INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
+INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
 
 
 def refuse_conj(t: Tensor) -> None:
@@ -37,7 +37,7 @@ def refuse_conj(t: Tensor) -> None:
         raise NotModelled("an indexed write through a tensor with the conjugate bit")
 
 
-def _long_tensor(values: Sequence[int] | np.ndarray, dev: Any) -> Tensor:
+def long_tensor(values: Sequence[int] | np.ndarray, dev: Any) -> Tensor:
     arr = np.asarray(values, dtype=np.int64)
     t = Tensor._empty(arr.shape, D.int64, dev)
     if arr.size:
@@ -45,7 +45,7 @@ def _long_tensor(values: Sequence[int] | np.ndarray, dev: Any) -> Tensor:
     return t
 
 
-def _to_index_tensor(obj: Any, dev: Any) -> Tensor:
+def to_index_tensor(obj: Any, dev: Any) -> Tensor:
     if isinstance(obj, Tensor):
         return obj
     arr = np.asarray(obj)
@@ -56,95 +56,16 @@ def _to_index_tensor(obj: Any, dev: Any) -> Tensor:
         t._write(arr)
         return t
     if arr.dtype.kind not in "iu" and arr.size:
-        raise IndexError(_INDEX_DTYPE_ERROR)
-    return _long_tensor(arr.astype(np.int64), dev)
+        raise IndexError(INDEX_DTYPE_ERROR)
+    return long_tensor(arr.astype(np.int64), dev)
 
 
-def _is_int(x: Any) -> bool:
+def is_int(x: Any) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
-def _is_int_scalar_tensor(x: Any) -> bool:
+def is_int_scalar_tensor(x: Any) -> bool:
     return isinstance(x, Tensor) and x.dim() == 0 and x._dtype.kind in "iu"
-
-
-def _consumed(x: Any) -> int:
-    if x is None or x is Ellipsis or isinstance(x, bool):
-        return 0
-    if isinstance(x, Tensor) and x._dtype is D.bool_:
-        return max(x.dim(), 0) if x.dim() else 0
-    return 1
-
-
-def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
-    """Apply the basic part of ``index`` (a view) and collect the advanced parts as
-    (dim of the view, LongTensor) pairs, the way torch's applySlicing does."""
-    items = index if isinstance(index, tuple) else (index,)
-    if sum(1 for x in items if x is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    used = sum(_consumed(x) for x in items)
-    if used > self.dim():
-        raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
-    result, dim = self, 0
-    adv: list[tuple[int, Tensor]] = []
-    for x in items:
-        if x is Ellipsis:
-            dim += self.dim() - used
-        elif x is None:
-            result = unsqueeze(result, dim)
-            dim += 1
-        elif isinstance(x, bool) or (isinstance(x, Tensor) and x._dtype is D.bool_
-                                     and x.dim() == 0):
-            flag = x if isinstance(x, bool) else bool(x.item())
-            result = unsqueeze(result, dim)
-            adv.append((dim, _long_tensor([0] if flag else [], self.device)))
-            dim += 1
-        elif _is_int(x) or _is_int_scalar_tensor(x):
-            i = int(x.item()) if isinstance(x, Tensor) else int(x)
-            size = result._shape[dim]
-            if i < -size or i >= size:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
-                                 f"{size}")
-            result = select(result, dim, i)
-        elif isinstance(x, slice):
-            step = 1 if x.step is None else int(x.step)
-            start = None if x.start is None else int(x.start)
-            stop = None if x.stop is None else int(x.stop)
-            # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as
-            # written, negative starts not wrapped) to at least the end with step 1; a single
-            # slice index always slices.
-            whole = isinstance(index, tuple) and step == 1 and start in (None, 0) and (
-                stop is None or stop >= result._shape[dim])
-            if not whole:
-                result = slice_dim(result, dim, start, stop, step)
-            dim += 1
-        elif isinstance(x, (list, tuple, Tensor, np.ndarray)):
-            idx = _to_index_tensor(x, self.device)
-            if idx._dtype is D.bool_:
-                dim = _add_mask(result, idx, dim, adv)
-            elif idx._dtype.kind in "iu":
-                adv.append((dim, idx))
-                dim += 1
-            else:
-                raise IndexError(_INDEX_DTYPE_ERROR)
-        else:
-            raise TypeError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                            "byte Variables are valid indices (got "
-                            f"{type(x).__name__})")
-    return result, adv
-
-
-def _add_mask(result: Tensor, mask: Tensor, dim: int, adv: list[tuple[int, Tensor]]) -> int:
-    """A bool mask of k dims becomes k LongTensors: the columns of mask.nonzero()."""
-    for j in range(mask.dim()):
-        if mask._shape[j] != result._shape[dim + j]:
-            raise IndexError(f"The shape of the mask {list(mask._shape)} at index {j} does not "
-                             f"match the shape of the indexed tensor {list(result._shape)} at "
-                             f"index {dim + j}")
-    nz = nonzero(mask)
-    for j in range(mask.dim()):
-        adv.append((dim + j, select(nz, 1, j)))
-    return dim + mask.dim()
 
 
 def _broadcast_indices(adv: list[tuple[int, Tensor]]) -> tuple[tuple[int, ...],
@@ -164,11 +85,10 @@ def index(src: Tensor, adv: list[tuple[int, Tensor]]) -> Tensor:
     """ATen ``index``: gather along the advanced dims. Adjacent advanced dims are replaced in
     place by the broadcast index shape; separated ones move to the front (NumPy's rule). The
     result is a new tensor whose strides follow TensorIterator's memory order."""
-    check_no_graph("index", src)
     dims = [d for d, _ in adv]
     for _, t in adv:
         if t._dtype.kind not in "iu":
-            raise IndexError(_INDEX_DTYPE_ERROR)
+            raise IndexError(INDEX_DTYPE_ERROR)
     _check_bounds(src, adv)
     ishape, istrides = _broadcast_indices(adv)
     adjacent = dims == list(range(dims[0], dims[0] + len(dims)))
@@ -212,63 +132,19 @@ def _check_bounds(src: Tensor, adv: list[tuple[int, Tensor]]) -> None:
                 f"{size}"))
 
 
-def getitem(self: Tensor, key: Any) -> Tensor:
-    view, adv = _apply(self, key)
-    if not adv:
-        if view is self:
-            from ._tensor import view_of
-            return view_of(self, self._shape, self._strides, self._offset)  # torch's alias()
-        return view
-    return index(view, adv)
-
-
-def setitem(self: Tensor, key: Any, value: Any) -> None:
-    """``x[key] = value`` writes in place: basic keys through copy_ of the view (its overlap
-    check included), advanced keys through index_put_ (which needs matching dtypes)."""
-    check_no_graph("setitem", self)
-    # A Python value becomes a tensor of self's dtype first (its overflow check included); for
-    # a CUDA tensor torch makes it on the CPU (THPVariable_setitem).
-    value = _strip_leading_ones(value) if isinstance(value, Tensor) else _scalar_as(
-        value, self, on_cpu=self.device.type == "cuda")
-    if key is False:
-        # Note: torch's __setitem__ returns early for a bare False index (no write, no bump).
-        return
-    if key is True:
-        # ... and writes a bare True index through copy_ into self.unsqueeze(0) (while x[True]
-        # read returns an advanced-indexing copy).
-        key = None
-    view, adv = _apply(self, key)
-    if not adv:
-        _copy_to(view, value)
-        return
-    index_put_(view, adv, value, root=self)
-
-
-def _copy_to(dst: Tensor, src: Tensor) -> None:
-    """ATen ``indexing::copy_to``: copy_ when the shapes are equal, ``fill_`` for a CPU 0-dim
-    value (no overlap check when dst is on another device), else copy_ of the broadcast value."""
-    from ._ops import copy_, fill_
-    if dst._shape != src._shape and src.dim() == 0 and src.device.type == "cpu":
-        fill_(dst, src)
-        return
-    copy_(dst, src)
-
-
-def _strip_leading_ones(value: Tensor) -> Tensor:
+def strip_leading_ones(value: Tensor) -> Tensor:
     """ATen ``slicePrefix1sSize``: leading size-1 dims of an assigned value are dropped."""
     k = 0
     while k < value.dim() and value._shape[k] == 1:
         k += 1
     if k == 0:
         return value
-    return value.view(value._shape[k:])
+    return view(value, value._shape[k:])
 
 
-def _scalar_as(value: Any, like: Tensor, *, on_cpu: bool = False) -> Tensor:
+def scalar_as(value: Any, like: Tensor, *, on_cpu: bool = False) -> Tensor:
     if not isinstance(value, (bool, int, float, complex)):
         raise TypeError(f"can't assign a {type(value).__name__} to a {like._dtype}")
-    from ._device import CPU
-    from ._ops import check_scalar_fits
     check_scalar_fits(value, like._dtype)
     t = Tensor._empty((), like._dtype, CPU if on_cpu else like.device)
     if like._storage.has_data():
@@ -282,12 +158,12 @@ def _scalar_as(value: Any, like: Tensor, *, on_cpu: bool = False) -> Tensor:
 def index_put_(view: Tensor, adv: list[tuple[int, Tensor]], value: Any,
                root: Tensor | None = None) -> Tensor:
     if not isinstance(value, Tensor):
-        value = _scalar_as(value, view)
+        value = scalar_as(value, view)
     elif value._dtype is not view._dtype:
         raise RuntimeError("Index put requires the source and destination dtypes match, got "
-                           f"{LEGACY_NAMES[view._dtype.name]} for the destination and "
-                           f"{LEGACY_NAMES[value._dtype.name]} for the source.")
-    if L.has_internal_overlap(view._shape, view._strides) is True:
+                           f"{view._dtype.scalar_type} for the destination and "
+                           f"{value._dtype.scalar_type} for the source.")
+    if L.has_internal_overlap(view._shape, view._strides) is MemOverlap.YES:
         if any(t._base_t is not None for _, t in adv):  # a bool mask (columns of nonzero)
             raise NotModelled("mask assignment into an expanded tensor (torch routes it "
                               "through masked_fill_, with a second warning)")
@@ -322,7 +198,6 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
     """https://docs.pytorch.org/docs/stable/generated/torch.index_select.html
     "The returned tensor has the same number of dimensions as the original tensor (input)...
     The returned tensor does not use the same storage as the original tensor." """
-    check_no_graph("index_select", input)
     d = wrap_dim(dim, input.dim())
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -364,8 +239,8 @@ def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: T
     if out is not None and not late_dtype_error:
         if out._dtype is not dt:
             raise RuntimeError(_OUT_DTYPE_ERRORS[name].format(
-                want=dt, got=out._dtype, want_c=C_NAMES[dt.name], got_c=C_NAMES[out._dtype.name],
-                want_l=LEGACY_NAMES[dt.name], got_l=LEGACY_NAMES[out._dtype.name]))
+                want=dt, got=out._dtype, want_c=dt.c_name, got_c=out._dtype.c_name,
+                want_l=dt.scalar_type, got_l=out._dtype.scalar_type))
         if name != "gather":
             assert_no_internal_overlap(out)
             assert_no_overlap(out, like)
@@ -377,8 +252,8 @@ def _result(shape: tuple[int, ...], dt: D.dtype, like: Tensor, vals: Any, out: T
     def kernel() -> Any:
         if late_dtype_error:
             assert out is not None
-            raise RuntimeError(f"expected scalar type {LEGACY_NAMES[out._dtype.name]} but found "
-                               f"{LEGACY_NAMES[dt.name]}")
+            raise RuntimeError(f"expected scalar type {out._dtype.scalar_type} but found "
+                               f"{dt.scalar_type}")
         if out is not None and name == "gather":
             # gather is a structured kernel: out is resized before its overlap checks.
             assert_no_internal_overlap(out)
@@ -393,7 +268,6 @@ def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> 
     "Returns a new 1-D tensor which indexes the input tensor according to the boolean mask
     mask which is a BoolTensor. The shapes of the mask tensor and the input tensor don't need
     to match, but they must be broadcastable." """
-    check_no_graph("masked_select", input)
     if mask._dtype is not D.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = L.broadcast_shapes(mask._shape, input._shape)  # ATen expands (mask, self)
@@ -403,22 +277,9 @@ def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> 
     return _result((int(vals.size),), input._dtype, input, vals, out, "masked_select")
 
 
-def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None) -> Any:
-    from ._autograd import is_inference_mode_enabled
-    if input._inference and not is_inference_mode_enabled():
-        from ._derivatives import _mark_version_unspecified
-        return _mark_version_unspecified(_nonzero(input, as_tuple=as_tuple, out=out))
-    return _nonzero(input, as_tuple=as_tuple, out=out)
-
-
-def _nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None) -> Any:
+def nonzero(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.nonzero.html
-    Indices in lexicographic (row-major) order, as a (z, n) int64 tensor or, with
-    as_tuple=True, n 1-D tensors; a 0-d input is treated as a one-element 1-D tensor there."""
-    if as_tuple:
-        # ATen: nonzero(self.dim() ? self : self.unsqueeze(0)).unbind(1): views of a temporary.
-        from ._views import unbind
-        return unbind(nonzero(input if input.dim() else unsqueeze(input, 0)), 1)
+    Indices in lexicographic (row-major) order, as a (z, n) int64 tensor."""
     vals = input._values()
     idx = np.argwhere(vals != 0) if input.dim() else np.zeros((int(vals != 0), 0), np.int64)
     if out is not None:
@@ -438,7 +299,6 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
            out: Tensor | None = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.gather.html
     "out[i][j][k] = input[i][index[i][j][k]][k]  # if dim == 1"; out has index's shape."""
-    check_no_graph("gather", input)
     d = wrap_dim(dim, input.dim())
     if index._dtype not in (D.int64, D.int32):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
@@ -475,7 +335,6 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = N
              ) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.scatter_.html
     "self[i][index[i][j][k]][k] = src[i][j][k]  # if dim == 1" """
-    check_no_graph("scatter_", self)
     if reduce is not None:
         raise NotModelled("scatter_(reduce=...)")
     d = wrap_dim(dim, self.dim())
@@ -511,15 +370,3 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any, *, reduce: Any = N
     raw[tuple(grid)] = D.to_storage(vals, self._dtype)
     self._vc.bump()
     return self
-
-
-Tensor.__getitem__ = getitem
-Tensor.__setitem__ = setitem
-Tensor.index_select = lambda self, dim, index, **kw: index_select(
-    self, dim, index, **kw)
-Tensor.masked_select = lambda self, mask, **kw: masked_select(
-    self, mask, **kw)
-Tensor.nonzero = lambda self, **kw: nonzero(self, **kw)
-Tensor.gather = lambda self, dim, index, **kw: gather(
-    self, dim, index, **kw)
-Tensor.scatter_ = scatter_

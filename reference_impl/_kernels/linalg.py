@@ -1,0 +1,175 @@
+"""Matrix products: ``mm``, ``bmm``, ``matmul`` (and the ``dot`` it folds into).
+
+https://docs.pytorch.org/docs/stable/generated/torch.matmul.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from math import prod
+from typing import Any
+
+import numpy as np
+
+from .._core import dtypes as D
+from .._core import layout as L
+from .._core.tensor import Tensor
+from .iterator import (
+    assert_no_internal_overlap,
+    check_same_device,
+    emit,
+    not_implemented,
+    refuse_barebones,
+)
+
+
+def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
+    if a._dtype is not b._dtype:
+        # The operands' names differ by kernel ("m1 and m2" on the CPU, "mat1 and mat2" in
+        # the CUDA kernel): the phrase from "to have" on is what both say.
+        raise RuntimeError("to have the same dtype, but got: "
+                           f"{a._dtype.c_name} != {b._dtype.c_name}")
+
+
+def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tensor | None,
+             fn: Callable[[Any, Any], Any]) -> Tensor:
+    check_same_device([a, b, *([out] if out is not None else [])], iterator=False)
+    refuse_barebones(name, a, b)
+    if out is not None:
+        if out._dtype is not a._dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {a._dtype.c_name}, "
+                               f"but got {out._dtype.c_name} instead")
+        assert_no_internal_overlap(out)
+
+    def kernel() -> Any:
+        runs = all(s != 0 for s in shape) and a.numel() and b.numel()
+        # Note: dot dispatches on dtype before looking at sizes; the others run no kernel
+        # for empty operands.
+        # Note: the CPU kernels have no bool instance; cuBLAS has no integer products either
+        # (on CUDA every integer dtype raises as bool does: seen on an H200, torch 2.11).
+        no_kernel = a._dtype is D.bool_ or (a.device.type == "cuda" and a._dtype.kind in "iu")
+        if no_kernel and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
+            raise NotImplementedError(not_implemented(_bool_kernel(name, a.dim(), b.dim()),
+                                                      a._dtype))
+        if not (a._storage.has_data() and b._storage.has_data()):
+            return None
+        with np.errstate(all="ignore"):
+            return fn(a._values(), b._values())
+    return emit(shape, a._dtype, a.device, kernel, out=out, sources=[a, b])
+
+
+def _bool_kernel(name: str, da: int, db: int) -> str:
+    """The CPU kernel a product of bool tensors reaches (none has a bool instance); on CUDA
+    they are "baddbmm_cuda", "dot", "addmv_impl_cuda" and "addmm_cuda"."""
+    if name == "bmm" or (name == "matmul" and db >= 3):
+        return "bmm"
+    if name == "matmul" and da == 1 and db == 1:
+        return "dot"
+    if name == "matmul" and db == 1:
+        return "addmv_impl_cpu"
+    return "addmm_impl_cpu_"
+
+
+def _addmv_dtype_message(mat: Tensor, vec: Tensor) -> str:
+    v, m = vec._dtype.scalar_type, mat._dtype.scalar_type
+    return f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}"
+
+
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.mm.html
+    "This function does not broadcast." Both operands are matrices of one dtype."""
+    if input.dim() != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if input._shape[1] != mat2._shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input._shape[0]}x"
+                           f"{input._shape[1]} and {mat2._shape[0]}x{mat2._shape[1]})")
+    _dtype_pair_check(input, mat2)
+    return _product("mm", input, mat2, (input._shape[0], mat2._shape[1]), out, np.matmul)
+
+
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.bmm.html
+    "This function does not broadcast." """
+    if input.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    bs, n, m = input._shape
+    if mat2._shape[:2] != (bs, m):
+        raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{bs}, {m}] but got: [{mat2._shape[0]}, {mat2._shape[1]}].")
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError(f"expected scalar type {input._dtype.scalar_type} but found "
+                           f"{mat2._dtype.scalar_type}")
+    return _product("bmm", input, mat2, (bs, n, mat2._shape[2]), out, np.matmul)
+
+
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.matmul.html
+    Dispatches on dimensionality (dot, mv, mm, batched with broadcasting)."""
+    da, db = input.dim(), other.dim()
+    if da == 0 or db == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{da}D and {db}D")
+    if da == 1 and db == 1:
+        # dot checks the dtypes before the sizes.
+        if input._dtype is not other._dtype:
+            raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                               f"{input._dtype.scalar_type} and "
+                               f"{other._dtype.scalar_type}")
+        if input._shape != other._shape:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{input._shape[0]}] and src "
+                f"[{other._shape[0]}] to have the same number of elements, but got "
+                f"{input._shape[0]} and {other._shape[0]} elements respectively")
+        return _product("matmul", input, other, (), out, np.matmul)
+    if da >= 2 and db == 1:
+        # matmul folds the batch dims into the rows of one matrix-vector product.
+        rows, k = prod(input._shape[:-1]), input._shape[-1]
+        if k != other._shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec "
+                               f"({other._shape[0]})")
+        if input._dtype is not other._dtype:
+            raise RuntimeError(_addmv_dtype_message(input, other))
+        return _product("matmul", input, other, input._shape[:-1], out, np.matmul)
+    shape = _matmul_shape(input, other)
+    res = _product("matmul", input, other, shape, out, np.matmul)
+    if da == 1 and db == 2 and out is None:
+        # Note: ATen computes vector @ matrix as mm(a.unsqueeze(0), b).squeeze_(0); the in-place
+        # squeeze_ leaves the fresh result at version 1 (observed on torch 2.13).
+        res._vc.bump()
+    return res
+
+
+def _matmul_shape(input: Tensor, other: Tensor) -> tuple[int, ...]:
+    """The checks and the result shape of a matmul that is neither dot nor matrix-vector."""
+    da, db = input.dim(), other.dim()
+    if db >= 3:
+        # Batched: the batch dims broadcast first, then bmm checks the flattened batches.
+        batch_dims = L.broadcast_shapes(input._shape[:-2], other._shape[:-2])
+        if input._shape[-1] != other._shape[-2]:
+            b = prod(batch_dims)
+            raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{b}, {input._shape[-1]}] but got: [{b}, {other._shape[-2]}].")
+    if db >= 2 and input._shape[-1] != other._shape[-2]:
+        rows = prod(input._shape[:-1])
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x"
+                           f"{input._shape[-1]} and {other._shape[-2]}x{other._shape[-1]})")
+    if da >= 3 and db >= 3:
+        batch = L.broadcast_shapes(input._shape[:-2], other._shape[:-2])
+    else:
+        batch = None
+    if input._dtype is not other._dtype:
+        # Which kernel matmul folds into decides the message.
+        if db == 1:
+            raise RuntimeError(_addmv_dtype_message(input, other))
+        if db >= 3:
+            raise RuntimeError(f"expected scalar type {input._dtype.scalar_type} but "
+                               f"found {other._dtype.scalar_type}")
+        _dtype_pair_check(input, other)
+    a_shape = input._shape if da > 1 else (1,) + input._shape
+    b_shape = other._shape if db > 1 else other._shape + (1,)
+    batch = L.broadcast_shapes(a_shape[:-2], b_shape[:-2]) if batch is None else batch
+    return batch + ((a_shape[-2],) if da > 1 else ()) + ((b_shape[-1],) if db > 1 else ())
