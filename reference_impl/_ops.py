@@ -987,6 +987,18 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     return _product("bmm", input, mat2, (bs, n, mat2._shape[2]), out, np.matmul)
 
 
+def _matmul_folds(input: Tensor, other: Tensor, out: Tensor | None) -> bool:
+    """Whether matmul of a batch (3 or more dims) by a matrix or vector folds the batch into
+    rows: when other requires grad (without out=), when input is empty, or when its leading dims
+    view as rows without a copy (each stride is the next one times the next size)."""
+    if other.requires_grad and out is None:
+        return True
+    if input.numel() == 0:
+        return True
+    shape, strides = input._shape, input._strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
 def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.matmul.html
     Dispatches on dimensionality (dot, mv, mm, batched with broadcasting)."""
@@ -1006,6 +1018,19 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
                 f"[{other._shape[0]}] to have the same number of elements, but got "
                 f"{input._shape[0]} and {other._shape[0]} elements respectively")
         return _product("matmul", input, other, (), out, np.matmul)
+    if da >= 3 and db <= 2 and not _matmul_folds(input, other, out):
+        # Note: ATen folds input's batch dims into the rows of one mm or mv only when that
+        # needs no copy (should_fold in aten/src/ATen/native/LinearAlgebra.cpp; observed on
+        # torch 2.13: a strided batch by a matrix raises bmm's size and dtype errors);
+        # otherwise it expands other and calls bmm, whose checks and messages are bmm's.
+        b, k = prod(input._shape[:-2]), input._shape[-1]
+        m2 = other._shape[0] if db == 1 else other._shape[-2]
+        if k != m2:
+            raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{b}, {k}] but got: [{b}, {m2}].")
+        if input._dtype is not other._dtype:
+            raise RuntimeError(f"expected scalar type {LEGACY_NAMES[input._dtype.name]} but "
+                               f"found {LEGACY_NAMES[other._dtype.name]}")
     if da >= 2 and db == 1:
         # matmul folds the batch dims into the rows of one matrix-vector product.
         rows, k = prod(input._shape[:-1]), input._shape[-1]
