@@ -12,209 +12,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
 
-import reference_impl
+from ..program import Program
+from .core import ALL_DTYPES, LIMITS, dtypes, literal, shapes
+from .drafter import Drafter, broadcastable_shape, drafts, layout_expr, operand, source
 
-from ..execute.runner import Session
-from ..program import Program, Step
-
-Draw = Callable[..., Any]
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_dims: int = 4
-    max_side: int = 4
-    max_numel: int = 24
-    max_steps: int = 8
-
-
-LIMITS = Limits()
-
-FLOAT_DTYPES = ("float32", "float64", "float16", "bfloat16")
-INT_DTYPES = ("int64", "int32", "int16", "int8", "uint8")
-ALL_DTYPES = FLOAT_DTYPES + INT_DTYPES + ("bool", "complex64", "complex128")
-
-
-def dtypes(kinds: str = "all") -> st.SearchStrategy[str]:
-    pool = {"all": ALL_DTYPES, "float": FLOAT_DTYPES, "int": INT_DTYPES,
-            "real": FLOAT_DTYPES + INT_DTYPES, "numeric": FLOAT_DTYPES + INT_DTYPES
-            + ("complex64", "complex128"), "complex": ("complex64", "complex128")}[kinds]
-    # float32 and int64 first: Hypothesis shrinks towards them.
-    ordered = sorted(pool, key=lambda d: (d not in ("float32", "int64"), d))
-    return st.sampled_from(ordered)
-
-
-@st.composite
-def shapes(draw: Draw, min_dims: int = 0, max_dims: int | None = None, min_side: int = 0
-           ) -> tuple[int, ...]:
-    max_dims = LIMITS.max_dims if max_dims is None else max_dims
-    nd = draw(st.integers(min_dims, max_dims), label="ndim")
-    shape: list[int] = []
-    for _ in range(nd):
-        room = LIMITS.max_numel // max(math.prod(shape), 1)
-        shape.append(draw(st.integers(min_side, max(min_side, min(LIMITS.max_side, room))),
-                          label="size"))
-    return tuple(shape)
-
-
-def literal(shape: Sequence[int], dtype: str, seed: int) -> str:
-    """A nested-list literal with distinct, exactly representable values."""
-    n = math.prod(shape)
-    flat: list[Any] = []
-    for i in range(n):
-        k = (seed * 7 + i * 5) % 17 - 8
-        if dtype == "bool":
-            flat.append((seed + i) % 3 != 0)
-        elif dtype.startswith("uint"):
-            flat.append(abs(k) + i % 5)
-        elif dtype in INT_DTYPES:
-            flat.append(k)
-        elif dtype.startswith("complex"):
-            flat.append(complex(k / 2, ((i * 3) % 5) - 2))
-        else:
-            flat.append(k / 2)
-
-    def nest(vals: list[Any], dims: Sequence[int]) -> Any:
-        if not dims:
-            return vals[0]
-        step = math.prod(dims[1:])
-        return [nest(vals[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
-
-    return repr(nest(flat, shape)) if shape else repr(flat[0]) if n else "0"
-
-
-def _is_leaf(t: Any) -> bool:
-    try:
-        return bool(t.is_leaf)
-    except RuntimeError:  # a view whose grad_fn cannot be rebuilt
-        return False
-
-
-class Drafter:
-    """A program under construction, mirrored on the reference to know live shapes."""
-
-    def __init__(self, draw: Draw, *, device: str = "cpu", observe: bool = False) -> None:
-        self.draw = draw
-        self.observe = observe
-        self.session = Session(reference_impl, device)
-        self.steps: list[Step] = []
-        self.counter = 0
-        self.block = ""  # e.g. "with torch.no_grad():" wraps the statements added meanwhile
-
-    def fresh(self, prefix: str = "t") -> str:
-        self.counter += 1
-        return f"{prefix}{self.counter}"
-
-    def add(self, code: str, *binds: str) -> bool:
-        """Append a statement; True when it ran on the reference without error."""
-        if self.block:
-            code = self.block + "\n    " + code.replace("\n", "\n    ")
-        step = Step(code, binds)
-        self.steps.append(step)
-        record = self.session.step(step, observe_after=self.observe)
-        return record.error is None
-
-    def tensors(self, **filters: Any) -> list[str]:
-        from ..execute.observe import is_tensor
-        out = []
-        for name, value in self.session.namespace.items():
-            if name in ("torch", "dev", "np") or not is_tensor(value):
-                continue
-            if filters.get("min_dims") is not None and value.dim() < filters["min_dims"]:
-                continue
-            if filters.get("kind") == "float" and not value.dtype.is_floating_point:
-                continue
-            if filters.get("nonempty") and value.numel() == 0:
-                continue
-            if filters.get("requires_grad") is not None and \
-                    bool(value.requires_grad) != filters["requires_grad"]:
-                continue
-            if filters.get("leaf") and not _is_leaf(value):
-                continue
-            out.append(name)
-        return out
-
-    def value(self, name: str) -> Any:
-        return self.session.namespace[name]
-
-    def pick(self, **filters: Any) -> str | None:
-        names = self.tensors(**filters)
-        if not names:
-            return None
-        return self.draw(st.sampled_from(names), label="tensor")
-
-    def program(self, claims: Sequence[str] = ()) -> Program:
-        return Program(tuple(self.steps), tuple(claims))
-
-
-# ---- sources: fresh tensors with interesting layouts ----------------------------------------
-
-def source(d: Drafter, *, dtype: str | None = None, shape: Sequence[int] | None = None,
-           layout: bool = True, min_dims: int = 0) -> str:
-    """A fresh tensor, optionally given a non-contiguous, offset or stride-0 layout."""
-    dt = dtype or d.draw(dtypes(), label="dtype")
-    shp = tuple(shape) if shape is not None else d.draw(shapes(min_dims=min_dims), label="shape")
-    name = d.fresh()
-    seed = d.draw(st.integers(0, 16), label="seed")
-    choice = d.draw(st.sampled_from(["plain", "transposed", "strided", "offset", "expanded"])
-                    if layout and len(shp) >= 1 else st.just("plain"), label="layout")
-    base = layout_expr(shp, dt, seed, choice)
-    d.add(f"{name} = {base}", name)
-    return name
-
-
-def layout_expr(shp: Sequence[int], dt: str, seed: int, choice: str) -> str:
-    """An expression for a tensor of shape ``shp`` laid out as ``choice``: "plain",
-    "transposed" (dims 0 and 1 swapped), "strided" (every other row), "offset" (rows from the
-    second) or "expanded" (dim 0 with stride 0)."""
-    shp = tuple(shp)
-    base = f"torch.tensor({literal(shp, dt, seed)}, dtype=torch.{dt}, device=dev)"
-    if choice == "transposed" and len(shp) >= 2:
-        t_shape = (shp[1], shp[0]) + shp[2:]
-        return (f"torch.tensor({literal(t_shape, dt, seed)}, dtype=torch.{dt}, device=dev)"
-                ".transpose(0, 1)")
-    if choice == "strided" and shp:
-        big = (shp[0] * 2,) + shp[1:]
-        return f"torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, device=dev)[::2]"
-    if choice == "offset" and shp:
-        big = (shp[0] + 1,) + shp[1:]
-        return f"torch.tensor({literal(big, dt, seed)}, dtype=torch.{dt}, device=dev)[1:]"
-    if choice == "expanded" and shp:
-        small = (1,) + shp[1:]
-        return (f"torch.tensor({literal(small, dt, seed)}, dtype=torch.{dt}, device=dev)"
-                f".expand({', '.join(map(str, shp))})")
-    return base
-
-
-def broadcastable_shape(d: Drafter, shape: Sequence[int]) -> tuple[int, ...]:
-    """A shape that broadcasts with ``shape`` (trailing dims kept, some set to 1)."""
-    keep = d.draw(st.integers(0, len(shape)), label="trailing dims")
-    out = []
-    for s in shape[len(shape) - keep:]:
-        out.append(1 if d.draw(st.booleans(), label="to one") else s)
-    lead = d.draw(st.integers(0, 1), label="extra dims") if len(shape) < LIMITS.max_dims else 0
-    return (1,) * lead + tuple(out)
-
-
-def operand(d: Drafter, like: str, *, kinds: str = "all") -> str:
-    """Another operand for a binary op on ``like``: a Python scalar, a 0-dim tensor, or a
-    tensor of a broadcastable shape."""
-    kind = d.draw(st.sampled_from(["tensor", "scalar", "zero-dim", "same"]), label="operand")
-    t = d.value(like)
-    if kind == "scalar":
-        return d.draw(st.sampled_from(["2", "-1", "0.5", "True", "3"]), label="scalar")
-    if kind == "same":
-        return like
-    if str(t.dtype) == "torch.float16" and kinds == "all":
-        kinds = "real"  # float16 with complex promotes to complex32, which is not modelled
-    dt = d.draw(dtypes(kinds), label="other dtype")
-    shp = () if kind == "zero-dim" else broadcastable_shape(d, tuple(t.shape))
-    return source(d, dtype=dt, shape=shp)
+__all__ = [
+    "ALL_DTYPES", "FAMILIES", "INPLACE_OPS", "LIMITS", "OUT_OPS", "Drafter",
+    "advanced_index", "arith_step", "basic_index", "broadcastable_shape", "dtypes",
+    "index_step", "inplace_step", "layout_expr", "literal", "operand", "out_step", "programs",
+    "setitem_step", "shapes", "source", "view_step",
+]
 
 
 # ---- op families: each drafts one statement about the live pool ------------------------------
@@ -596,19 +407,11 @@ FAMILIES: dict[str, Callable[[Drafter], None]] = {
 }
 
 
-@st.composite
-def programs(draw: Draw, families: Sequence[str] = tuple(FAMILIES), *, min_steps: int = 1,
+def programs(families: Sequence[str] = tuple(FAMILIES), *, min_steps: int = 1,
              max_steps: int | None = None, claims: Sequence[str] = (),
-             first: Callable[[Drafter], None] | None = None) -> Program:
-    """A program: a source tensor, then ``min_steps``..``max_steps`` drafted statements from the
-    given op families."""
-    d = Drafter(draw)
-    if first is not None:
-        first(d)
-    else:
-        source(d)
-    n = draw(st.integers(min_steps, max_steps or LIMITS.max_steps), label="steps")
-    for _ in range(n):
-        family = draw(st.sampled_from(list(families)), label="family")
-        FAMILIES[family](d)
-    return d.program(claims)
+             first: Callable[[Drafter], object] | None = None) -> st.SearchStrategy[Program]:
+    """A program: a source tensor (or what ``first`` drafts), then ``min_steps``..``max_steps``
+    (at most ``LIMITS.max_steps``) statements drafted by the given families."""
+    top = LIMITS.max_steps if max_steps is None else max_steps
+    return drafts(FAMILIES, families, first=first or source, min_steps=min_steps,
+                  max_steps=top, limit=LIMITS.max_steps).map(lambda d: d.program(claims))
