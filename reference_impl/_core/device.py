@@ -6,7 +6,6 @@ https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device
 from __future__ import annotations
 
 import re
-from typing import Union
 
 _DEVICE_RE = re.compile(r"^([a-z_][a-z0-9_]*)(?::(\d+))?$")
 
@@ -52,7 +51,7 @@ class device:  # noqa: N801 - named as torch names it
         return f"device(type='{self.type}', index={self.index})"
 
 
-DeviceLike = Union[str, device]
+DeviceLike = str | device
 
 CPU = device("cpu")
 

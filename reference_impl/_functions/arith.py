@@ -32,10 +32,10 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
                                "automatic differentiation, but one of the arguments requires "
                                "grad.")
         with suspended():
-            return LA.matmul(input, other, out=out)
+            return LA.matmul(input, other, out=out, other_requires_grad=other.requires_grad)
     da, db = input.dim(), other.dim()
     with suspended():
-        res = LA.matmul(input, other)  # every error check first
+        res = LA.matmul(input, other, other_requires_grad=other.requires_grad)  # checks first
     if db == 1 and da in (1, 2):
         return _matrix_vector(res, input, other)
     if da == 2 and db == 2:

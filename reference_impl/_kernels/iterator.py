@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from math import prod
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,8 +30,8 @@ from .._core.errors import NotModelled
 from .._core.layout import MemOverlap, MemOverlapStatus, format_shape
 from .._core.tensor import Tensor
 
-Scalar = Union[bool, int, float, complex]
-Operand = Union[Tensor, Scalar]
+Scalar = bool | int | float | complex
+Operand = Tensor | Scalar
 
 
 def is_scalar(x: object) -> bool:

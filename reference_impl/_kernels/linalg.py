@@ -106,9 +106,11 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     return _product("bmm", input, mat2, (bs, n, mat2._shape[2]), out, np.matmul)
 
 
-def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None,
+           other_requires_grad: bool = False) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.matmul.html
-    Dispatches on dimensionality (dot, mv, mm, batched with broadcasting)."""
+    Dispatches on dimensionality (dot, mv, mm, batched with broadcasting). Whether ``other``
+    requires grad decides how a batch is folded; the caller, which knows autograd, says."""
     da, db = input.dim(), other.dim()
     if da == 0 or db == 0:
         raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
@@ -125,6 +127,19 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
                 f"[{other._shape[0]}] to have the same number of elements, but got "
                 f"{input._shape[0]} and {other._shape[0]} elements respectively")
         return _product("matmul", input, other, (), out, np.matmul)
+    if da >= 3 and db <= 2 and not _matmul_folds(input, other_requires_grad, out):
+        # Note: ATen folds input's batch dims into the rows of one mm or mv only when that
+        # needs no copy (should_fold in aten/src/ATen/native/LinearAlgebra.cpp; observed on
+        # torch 2.13: a strided batch by a matrix raises bmm's size and dtype errors);
+        # otherwise it expands other and calls bmm, whose checks and messages are bmm's.
+        b, k = prod(input._shape[:-2]), input._shape[-1]
+        m2 = other._shape[0] if db == 1 else other._shape[-2]
+        if k != m2:
+            raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{b}, {k}] but got: [{b}, {m2}].")
+        if input._dtype is not other._dtype:
+            raise RuntimeError(f"expected scalar type {input._dtype.scalar_type} but "
+                               f"found {other._dtype.scalar_type}")
     if da >= 2 and db == 1:
         # matmul folds the batch dims into the rows of one matrix-vector product.
         rows, k = prod(input._shape[:-1]), input._shape[-1]
@@ -141,6 +156,18 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         # squeeze_ leaves the fresh result at version 1 (observed on torch 2.13).
         res._vc.bump()
     return res
+
+
+def _matmul_folds(input: Tensor, other_requires_grad: bool, out: Tensor | None) -> bool:
+    """Whether matmul of a batch (3 or more dims) by a matrix or vector folds the batch into
+    rows: when other requires grad (without out=), when input is empty, or when its leading dims
+    view as rows without a copy (each stride is the next one times the next size)."""
+    if other_requires_grad and out is None:
+        return True
+    if input.numel() == 0:
+        return True
+    shape, strides = input._shape, input._strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
 
 
 def _matmul_shape(input: Tensor, other: Tensor) -> tuple[int, ...]:
