@@ -76,9 +76,51 @@ INFO_FIELDS = {"finfo": ("bits", "eps", "max", "min", "tiny", "smallest_normal",
                "iinfo": ("bits", "max", "min", "dtype")}
 
 
-def value_facts(v: Any) -> Facts:
-    """A bound value that is not a tensor or an array: its type's name and its value."""
+# A Python int this large is an object id or a memory address (CPython ids are addresses):
+# no program of the suite computes such a number otherwise.
+ADDRESS_FLOOR = 2**32
+
+
+class Identities:
+    """What ids and addresses identify, in one namespace: the names bound to each object, and
+    the storages' byte ranges. ``id(x)`` and ``x.data_ptr()`` differ between torch and the
+    reference (and between two runs); what they point at is the fact."""
+
+    def __init__(self, live: dict[str, Any], tensors: dict[str, Any]) -> None:
+        self.ids: dict[int, str] = {}
+        for n, v in live.items():
+            self.ids.setdefault(id(v), n)
+        self.storages: list[tuple[int, int, str]] = []
+        for n, t in tensors.items():
+            if _strided(t):
+                try:
+                    start, nbytes = _storage_range(t)
+                except Exception:  # noqa: BLE001 - an unobservable storage identifies nothing
+                    continue
+                if start:
+                    self.storages.append((start, nbytes, n))
+
+    def describe(self, v: int) -> str | None:
+        """``<id of x>``, ``<address of x's storage + 8>``, ``<address>``; None for a number
+        that is not an id or an address."""
+        if abs(v) < ADDRESS_FLOOR:
+            return None
+        if v in self.ids:
+            return f"<id of {self.ids[v]}>"
+        for start, nbytes, name in self.storages:
+            if start <= v < start + max(nbytes, 1):
+                return f"<address of {name}'s storage + {v - start}>"
+        return "<address>"
+
+
+def value_facts(v: Any, identities: Identities | None = None) -> Facts:
+    """A bound value that is not a tensor or an array: its type's name and its value; an id or
+    an address as what it identifies."""
     kind = type(v).__name__
+    if identities is not None and isinstance(v, int) and not isinstance(v, bool):
+        what = identities.describe(v)
+        if what is not None:
+            return {"type": kind, "value": what}
     if kind == "Size":
         return {"type": kind, "value": [int(x) for x in v]}
     if hasattr(v, "next_functions") and hasattr(v, "name"):
@@ -255,6 +297,7 @@ def observe(namespace: dict[str, Any]) -> Facts:
         names_by_id.setdefault(id(v), n)
     arrays = {n: v for n, v in live.items() if _is_ndarray(v)}
     values: dict[str, Facts] = {}
+    identities = Identities(live, tensors)
     for n, v in live.items():
         if is_tensor(v):
             values[n] = tensor_facts(v, names_by_id)
@@ -265,7 +308,7 @@ def observe(namespace: dict[str, Any]) -> Facts:
         elif isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str) and v[0] == "seq":
             values[n] = {"type": v[1], "len": v[2]}
         else:
-            values[n] = value_facts(v)
+            values[n] = value_facts(v, identities)
     ranges = [(_storage_key(t), _storage_range(t)) for t in tensors.values() if _strided(t)]
 
     def memory_key(x: Any) -> Any:
