@@ -171,7 +171,21 @@ def test_ids_and_addresses_are_compared_by_what_they_identify() -> None:
     assert state["same"]["value"] is False and state["off"]["value"] == 4
     assert state["s"]["value"] == "<address of x's storage + 0>"
     step3 = result.torch_trace.steps[2].state["values"]  # type: ignore[union-attr]
-    assert step3["before"]["value"] == "<id of y>"
+    assert step3["before"]["value"] == "<id of y>" and state["before"]["value"] == "<id of y>"
+
+
+def test_an_id_keeps_what_it_identified_when_the_object_is_freed() -> None:
+    """CPython gives a freed object's address to the next object: ``before = id(y)`` must stay
+    the id of ``y`` on both sides, not become the id of whatever reuses the address on one (a
+    ci run saw ``<id of z>`` on torch against ``<address>`` on the reference)."""
+    from conformance.execute.observe import Identities
+    y = object()
+    before = id(y)
+    seen: dict[int, tuple[int, str]] = {}
+    assert Identities({"y": y, "before": before}, {}, seen).describe(before) == "<id of y>"
+    # The same address now bound to another name, as after ``del y; z = ...`` reused it.
+    assert Identities({"z": y, "before": before}, {}, seen).describe(before) == "<id of y>"
+    assert Identities({"z": y}, {}, {}).describe(before) == "<id of z>"  # a fresh session
 
 
 def test_an_address_that_identifies_the_wrong_storage_fails() -> None:

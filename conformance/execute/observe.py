@@ -86,7 +86,13 @@ class Identities:
     the storages' byte ranges. ``id(x)`` and ``x.data_ptr()`` differ between torch and the
     reference (and between two runs); what they point at is the fact."""
 
-    def __init__(self, live: dict[str, Any], tensors: dict[str, Any]) -> None:
+    def __init__(self, live: dict[str, Any], tensors: dict[str, Any],
+                 seen: dict[int, tuple[int, str]] | None = None) -> None:
+        """``seen``: what each int observed before identified when it was first observed (kept
+        by the session, with the int itself, so its id is never reused): once ``before = id(y)``
+        was the id of ``y``, it stays so after ``y`` is freed and CPython gives the same
+        address to a new object."""
+        self.seen = {} if seen is None else seen
         self.ids: dict[int, str] = {}
         for n, v in live.items():
             self.ids.setdefault(id(v), n)
@@ -105,6 +111,13 @@ class Identities:
         that is not an id or an address."""
         if abs(v) < ADDRESS_FLOOR:
             return None
+        if id(v) in self.seen:
+            return self.seen[id(v)][1]
+        what = self._identify(v)
+        self.seen[id(v)] = (v, what)
+        return what
+
+    def _identify(self, v: int) -> str:
         if v in self.ids:
             return f"<id of {self.ids[v]}>"
         for start, nbytes, name in self.storages:
@@ -282,9 +295,10 @@ def _mark_unspecified(values: Any, positions: list[int]) -> Any:
     return rebuild(shape)
 
 
-def observe(namespace: dict[str, Any]) -> Facts:
+def observe(namespace: dict[str, Any], seen: dict[int, tuple[int, str]] | None = None) -> Facts:
     """Facts of every live value: per-name facts, plus the alias partition (names grouped by
-    storage), the identity partition (names bound to one object) and overlapping pairs."""
+    storage), the identity partition (names bound to one object) and overlapping pairs.
+    ``seen``: the session's memory of ids and addresses (see Identities)."""
     live = live_values(namespace)
     for name, value in list(live.items()):
         if is_tensor(value):
@@ -297,7 +311,7 @@ def observe(namespace: dict[str, Any]) -> Facts:
         names_by_id.setdefault(id(v), n)
     arrays = {n: v for n, v in live.items() if _is_ndarray(v)}
     values: dict[str, Facts] = {}
-    identities = Identities(live, tensors)
+    identities = Identities(live, tensors, seen)
     for n, v in live.items():
         if is_tensor(v):
             values[n] = tensor_facts(v, names_by_id)

@@ -70,6 +70,7 @@ class Session:
             if tvops is not None:
                 self.namespace["tvops"] = tvops
         self.trace = Trace(backend=_backend_name(module), device=device)
+        self.identified: dict[int, tuple[int, str]] = {}  # see observe.Identities
 
     def step(self, step: Step, *, observe_after: bool = True) -> StepRecord:
         error = None
@@ -86,7 +87,8 @@ class Session:
         record = StepRecord(
             code=step.code, error=error,
             warnings=[(w.category.__name__, str(w.message)) for w in caught],
-            state=observe(self.namespace) if observe_after else {}, output=printed.getvalue())
+            state=observe(self.namespace, self.identified) if observe_after else {},
+            output=printed.getvalue())
         self.trace.steps.append(record)
         return record
 
