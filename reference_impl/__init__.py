@@ -67,6 +67,7 @@ from ._functions.indexing import nonzero
 from ._functions.ops import (
     abs,
     add,
+    addmm,
     amax,
     amin,
     bmm,

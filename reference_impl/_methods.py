@@ -67,7 +67,7 @@ PROPERTIES: dict[str, property] = {
     "is_leaf": property(AV.is_leaf),
     "grad": property(AV.grad_get, AV.grad_set),
     "retains_grad": property(AV.retains_grad),
-    "data": property(AV.data_get),
+    "data": property(AV.data_get, AV.data_set),
     "_unspecified_graph": property(AV.unspecified_graph),  # the observer's hook
     "T": property(views.T),
     "mT": property(views.mT),

@@ -16,7 +16,7 @@ import numpy as np
 
 import reference_impl
 
-from ..execute.observe import grad_of, is_tensor
+from ..execute.observe import attached_tensors, grad_of, is_tensor
 from ..execute.runner import NOT_MODELLED, Session, Trace
 from ..program import Program, Step
 from ..verdicts import EXPECTED, INVALID, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
@@ -247,8 +247,9 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
         return a is not None and b is not None and "values" in a and \
             a.get("values") == b.get("values")
     pairs = []
-    for name, t in torch_ns.items():
-        r = ref_ns.get(name)
+    ref_all = _with_attached(ref_ns)
+    for name, t in _with_attached(torch_ns).items():
+        r = ref_all.get(name)
         if not (is_tensor(t) and isinstance(r, reference_impl.Tensor)):
             continue
         if not agree(name):
@@ -266,6 +267,14 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
         unspecified = r._unspecified_mask()
         r._write(np.array(t.detach().cpu().tolist()))
         r._taint(unspecified)
+
+
+def _with_attached(namespace: dict[str, Any]) -> dict[str, Any]:
+    """A namespace with the tensors its objects hold (module parameters, optimizer state)."""
+    out = dict(namespace)
+    for name, value in namespace.items():
+        out.update(attached_tensors(name, value))
+    return out
 
 
 def reproduction(result: CaseResult) -> str:
