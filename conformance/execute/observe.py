@@ -37,6 +37,29 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def attached_tensors(name: str, value: Any) -> dict[str, Any]:
+    """The tensors a bound object holds, keyed by the expression that reads each: a module's
+    parameters (``lin.weight``), an optimizer's per-parameter state (its momentum buffers).
+    They are observed as if bound, so what a step does to them is compared."""
+    out: dict[str, Any] = {}
+    if is_tensor(value):
+        return out
+    named = getattr(value, "named_parameters", None)
+    if callable(named) and hasattr(value, "_parameters"):
+        for pname, p in named():
+            out[f"{name}.{pname}"] = p
+        return out
+    state, groups = getattr(value, "state", None), getattr(value, "param_groups", None)
+    if isinstance(state, dict) and isinstance(groups, list):
+        for gi, group in enumerate(groups):
+            for pi, p in enumerate(group.get("params", ()) if isinstance(group, dict) else ()):
+                for key, v in state.get(p, {}).items():
+                    if is_tensor(v):
+                        out[f"{name}.state[{name}.param_groups[{gi}]['params'][{pi}]]"
+                            f"[{key!r}]"] = v
+    return out
+
+
 def plain(value: Any) -> Any:
     """A JSON-able form of a Python value (complex numbers as [re, im], nan/inf as strings),
     by value: torch's and the reference's objects of the same meaning give the same form."""
@@ -300,6 +323,8 @@ def observe(namespace: dict[str, Any], seen: dict[int, tuple[int, str]] | None =
     storage), the identity partition (names bound to one object) and overlapping pairs.
     ``seen``: the session's memory of ids and addresses (see Identities)."""
     live = live_values(namespace)
+    for name, value in list(live.items()):
+        live.update(attached_tensors(name, value))
     for name, value in list(live.items()):
         if is_tensor(value):
             g = grad_of(value)
