@@ -129,21 +129,32 @@ def _new(size: tuple[Any, ...], dtype: D.dtype | None, device: DeviceLike | None
 
 # ---- factories ---------------------------------------------------------------------------------
 
-def rand(*size: Any, generator: Generator | None = None, out: Tensor | None = None,
+def _dims(dims: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
+    """The size as positional ints, one sequence, or the ``size=`` keyword (not both)."""
+    if size is None:
+        return dims
+    if dims:
+        raise TypeError("received an invalid combination of arguments")
+    return (size,)
+
+
+def rand(*dims: Any, size: Any = None, generator: Generator | None = None,
+         out: Tensor | None = None,
          dtype: D.dtype | None = None, layout: Any = None, device: DeviceLike | None = None,
          requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.rand.html : U[0, 1), the default
     dtype unless given (a floating-point or complex one)."""
-    t = _new(size, dtype, device, generator, out)
+    t = _new(_dims(dims, size), dtype, device, generator, out)
     _floating("check_uniform_bounds", t._dtype, t.device)
     return _finish(t, requires_grad)
 
 
-def randn(*size: Any, generator: Generator | None = None, out: Tensor | None = None,
+def randn(*dims: Any, size: Any = None, generator: Generator | None = None,
+         out: Tensor | None = None,
           dtype: D.dtype | None = None, layout: Any = None, device: DeviceLike | None = None,
           requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.randn.html : N(0, 1)."""
-    t = _new(size, dtype, device, generator, out)
+    t = _new(_dims(dims, size), dtype, device, generator, out)
     _floating("normal_kernel", t._dtype, t.device)
     return _finish(t, requires_grad)
 
