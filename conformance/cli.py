@@ -223,10 +223,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
         return e.status
     _print_summary(doc, opts.out)
+    print(f"torch-conformance: peak memory {_children_peak_mib():.0f} MiB (the largest of the "
+          "run's processes)")
     if doc.get("interrupted"):
         print("torch-conformance: the run was interrupted; the report shows what ran",
               file=sys.stderr)
     return int(doc["exit_status"])
+
+
+def _children_peak_mib() -> float:
+    """The largest resident set of any finished child process (pytest, its workers)."""
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _shard(spec: str | None) -> str | None:
