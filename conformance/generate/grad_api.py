@@ -23,30 +23,39 @@ from .tracked import GRAD_DTYPES, grad_source
 HOOKS = ("lambda g: g * 2", "lambda g: g + 1", "lambda g: None", "lambda g: g.neg()")
 
 
+def _backward(d: Drafter, s: Subject) -> None:
+    """A backward through the hooked tensor (keeping the graph for later steps)."""
+    d.add(f"{s.name}.sum().backward(retain_graph=True)")
+
+
 def _hook(remove: bool) -> Callable[[Drafter, Subject], None]:
-    """register_hook with a hook that replaces the gradient or returns None; with ``remove``
-    the handle's remove() follows (the hook never runs)."""
+    """register_hook with a hook that replaces the gradient or returns None, then a backward
+    through it; with ``remove`` the handle's remove() comes first (the hook never runs)."""
     def draft(d: Drafter, s: Subject) -> None:
         fn = d.draw(st.sampled_from(HOOKS), label="hook")
         h = d.fresh("hk")
         d.add(f"{h} = {s.name}.register_hook({fn})", h)
         if remove:
             d.add(f"{h}.remove()")
+        _backward(d, s)
     return draft
 
 
 def _hook_then_retain(d: Drafter, s: Subject) -> None:
-    """A hook and retain_grad on the same tensor: the retained grad is the hook's result."""
+    """A hook and retain_grad on the same tensor, then a backward: the retained grad is the
+    hook's result."""
     h = d.fresh("hk")
     d.add(f"{s.name}.retain_grad()")
     d.add(f"{h} = {s.name}.register_hook(lambda g: g * 3)", h)
+    _backward(d, s)
 
 
 def _two_hooks(d: Drafter, s: Subject) -> None:
-    """Two hooks: they run in the order they were registered."""
+    """Two hooks, then a backward: they run in the order they were registered."""
     a, b = d.fresh("hk"), d.fresh("hk")
     d.add(f"{a} = {s.name}.register_hook(lambda g: g + 1)", a)
     d.add(f"{b} = {s.name}.register_hook(lambda g: g * 2)", b)
+    _backward(d, s)
 
 
 HOOK_FORMS: Table[None] = Table("hook form", [

@@ -52,9 +52,10 @@ GRAD_TABLES: dict[str, Table[str] | Table[None]] = {
     "hook": HOOK_FORMS, "module": MODULE_FORMS,
 }
 
-# Weights of the autograd state machine: tracked ops and backward calls dominate.
+# Weights of the autograd state machine: tracked ops and backward calls dominate (tracked and
+# clear weighted up with hook and module added, so that each of their entries stays drawn).
 GRAD_MIX = ("grad_source", "tracked", "tracked", "tracked", "tracked", "backward", "backward",
-            "clear", "data", "mode", "view", "inplace", "index", "hook", "module")
+            "clear", "clear", "data", "mode", "view", "inplace", "index", "hook", "module")
 
 
 def grad_programs(families: tuple[str, ...] = GRAD_MIX, *, min_steps: int = 2,
