@@ -63,7 +63,11 @@ def test_every_program_is_in_the_index_and_a_new_behaviour_is_kept_whole() -> No
     ja, jb = a.to_json(), b.to_json()
     assert ja["digest"] != jb["digest"] and ja["programs"] == jb["programs"] == 12
     assert ja["index"][:11] == jb["index"][:11] and ja["index"][11] != jb["index"][11]
-    assert [len(e) for e in ja["index"]] == [33] * 12
+    # <program>:<observations>:<coarse>:<behaviour numbers>: p0..p10 showed behaviour 0 (E);
+    # p11 showed F, the table's second.
+    assert [len(e) for e in ja["index"]] == [28] * 12
+    assert ja["behaviours"] == ["error E"] and jb["behaviours"] == ["error E", "error F"]
+    assert ja["index"][0].endswith(":0") and jb["index"][11].endswith(":1")
     # p11 is outside the first CORPUS programs, but its error is a behaviour the test had not
     # shown: it is kept whole, as an exemplar.
     assert [e["program"] for e in ja["corpus"]] == [f"p{i}" for i in range(CORPUS)]

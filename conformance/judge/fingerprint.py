@@ -8,10 +8,11 @@ error (type and message), the warnings and the facts that changed since the prev
 
 What a test's fingerprint holds:
 
-- ``index``: every program checked, as hashes (``index_entry``: 33 bytes, ``!`` after it when
-  the program did not pass), so the upgrade diff can tell which programs changed, whether
-  each conformed, and whether a change was in errors and warnings or in the last digits of a
-  value, however many programs a test checked;
+- ``index``: every program checked, as hashes and the numbers of its behaviours
+  (``index_entry``: about 30 bytes, ``!`` after it when the program did not pass), so the
+  upgrade diff can tell which programs changed, whether each conformed, and whether a change
+  was in errors and warnings (and which) or in the last digits of a value, however many
+  programs a test checked; ``behaviours`` is the table the numbers refer to;
 - ``corpus``: some programs whole (program and observations), each saying why it was kept:
   ``first`` (the first CORPUS programs), ``failing`` (the first program that did not pass, and
   the smallest ones, up to FAILING), ``exemplar`` (for each distinct behaviour: an error, a
@@ -46,6 +47,7 @@ from ..execute.observe import UNSPECIFIED
 CORPUS = 8        # the first programs of a test kept whole
 FAILING = 4       # failing programs kept whole: the first, then the smallest
 EXEMPLARS = 32    # distinct behaviours per test, each with the smallest program showing it
+BEHAVIOURS = 96   # distinct behaviours per test the index can name
 ENTRY_LIMIT = 16_000  # characters of observations beyond which a program is not kept whole
 TEST_BUDGET = 48_000  # characters of whole programs per test: failing first, then exemplars
 FIRST, FAILED, EXEMPLAR = "first", "failing", "exemplar"
@@ -151,16 +153,33 @@ def coarse(value: Any) -> Any:
     return value
 
 
-def index_entry(program: str, obs: list[dict[str, Any]], failing: bool = False) -> str:
-    """``<program>:<observations>:<coarse>:<behaviours>``, hashes of the program's text, of its
-    observations, of its observations with floats rounded (``coarse``) and of the behaviours it
-    showed (``behaviours``), then ``!`` when it did not pass. The last two let the diff tell a
-    change in the last digits from one in errors and warnings, for programs not kept whole."""
-    short = hashlib.sha256
+def index_entry(program: str, obs: list[dict[str, Any]], failing: bool = False,
+                ids: dict[str, int] | None = None) -> str:
+    """``<program>:<observations>:<coarse>:<behaviours>``: hashes of the program's text, of its
+    observations and of its observations with floats rounded (``coarse``), then the numbers of
+    the behaviours it showed in the test's table (``ids``, dot-separated; ``x`` for one beyond
+    the table), then ``!`` when it did not pass. The last two let the diff tell a change in
+    the last digits from one in errors and warnings, and which, for programs not kept whole."""
+    table = {} if ids is None else ids
+    shown = sorted({str(table[k]) if k in table else "x" for k in behaviours(obs)})
     return (f"{program_hash(program)}:{observations_hash(obs)}:"
-            f"{short(_canonical(coarse(obs)).encode()).hexdigest()[:6]}:"
-            f"{short(_canonical(sorted(behaviours(obs))).encode()).hexdigest()[:6]}"
-            + (FAILED_MARK if failing else ""))
+            f"{hashlib.sha256(_canonical(coarse(obs)).encode()).hexdigest()[:6]}:"
+            f"{'.'.join(shown)}" + (FAILED_MARK if failing else ""))
+
+
+def behaviours_hash(keys: list[str]) -> str:
+    """The identity of a set of behaviours (6 hex digits): what the diff compares of a program
+    it cannot see whole."""
+    return hashlib.sha256(_canonical(sorted(set(keys))).encode()).hexdigest()[:6]
+
+
+def behaviours_of(field: str, table: list[str]) -> str:
+    """An index entry's behaviour numbers read back against its test's table, as
+    ``behaviours_hash``; "" when one is beyond the table (unknown)."""
+    ids = [i for i in field.split(".") if i]
+    if any(not i.isdigit() or int(i) >= len(table) for i in ids):
+        return ""
+    return behaviours_hash([table[int(i)] for i in ids])
 
 
 def behaviours(obs: list[dict[str, Any]]) -> list[str]:
@@ -191,11 +210,15 @@ class Fingerprint:
         self._first: list[str] = []
         self._failing: list[str] = []
         self._exemplars: dict[str, str] = {}  # behaviour -> smallest program showing it
+        self._ids: dict[str, int] = {}  # behaviour -> its number in the index
 
     def add(self, program: str, obs: list[dict[str, Any]], failing: bool = False) -> None:
         self.programs += 1
         self._hash.update(digest(program, obs).encode())
-        self.index.append(index_entry(program, obs, failing))
+        for key in behaviours(obs):
+            if key not in self._ids and len(self._ids) < BEHAVIOURS:
+                self._ids[key] = len(self._ids)
+        self.index.append(index_entry(program, obs, failing, self._ids))
         if len(_canonical(obs)) > ENTRY_LIMIT:
             return
         keep = False
@@ -234,7 +257,7 @@ class Fingerprint:
                 if reason not in why[p]:
                     why[p].append(reason)
         return {"digest": self._hash.hexdigest()[:32], "programs": self.programs,
-                "index": list(self.index),
+                "index": list(self.index), "behaviours": list(self._ids),
                 "corpus": [{"program": p, "observations": self._whole[p], "why": why[p]}
                            for p in self._within_budget(why)]}
 

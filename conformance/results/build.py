@@ -12,7 +12,9 @@ Schema ``torch-conformance/results``, version 1::
                   "expectation", "cases": [{"test", "verdict", "message", "program",
                                              "reproduction", "mismatches", "observed"}]}],
      "tests": [{"test", "claims", "device", "verdict", "examples", "expected", "message",
-                "fingerprint": {"digest", "programs", "index": ["<program>:<observations>"],
+                "fingerprint": {"digest", "programs",
+                                "index": ["<program>:<observations>:<coarse>:<ids>"],
+                                "behaviours": [key, ...],
                                 "corpus": [{"program", "observations", "why"}]}}],
      "expectations": [entry + {"status", "met"}]}
 

@@ -42,6 +42,7 @@ CASE = {"verdict": TEXT, "message": Optional(MAYBE_TEXT), "program": Optional(MA
         "observed": Optional(ANY), "expectation": Optional(MAYBE_TEXT),
         "test": Optional(TEXT)}
 FINGERPRINT = {"digest": TEXT, "programs": int, "index": Optional([TEXT]),
+               "behaviours": Optional([TEXT]),
                "corpus": [{"program": TEXT, "observations": ANY, "why": Optional([TEXT])}]}
 TEST = {"test": TEXT, "claims": [TEXT], "device": TEXT, "verdict": OneOf(VERDICTS),
         "examples": int, "expected": Optional(Mapping(int)), "message": Optional(MAYBE_TEXT),
