@@ -26,6 +26,7 @@
     upgrade --from A --to B [--from-python PATH] [--to-python PATH] [--profile P]
            [--device D] [--out DIR] [--cache DIR] [--build auto|cpu|cuda|any]
     upgrade --versions A,B,C,... [...]
+           (an item with a slash is the Python of an environment that has that release)
            Run the suite on torch A and torch B (or on every release listed: the history),
            each in a virtual environment of its own (created once under the cache directory
            and reused; one build variant on every side, --build), then compare them.
@@ -406,7 +407,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         versions = [v.strip() for v in args.versions.split(",") if v.strip()]
         if len(versions) < 2 or len(set(versions)) != len(versions):
             raise UsageError("--versions: at least two different releases, oldest first")
-        pairs = [(v, v, None) for v in versions]
+        # An item with a slash is a Python (its torch's release names it).
+        pairs = [(v, None, v) if "/" in v else (v, v, None) for v in versions]
     else:
         pairs = [("from", args.from_version, args.from_python),
                  ("to", args.to_version, args.to_python)]

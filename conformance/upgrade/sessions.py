@@ -51,7 +51,8 @@ def plan(pairs: Sequence[tuple[str, str | None, str | None]]) -> list[Side]:
         have = probe(python)
         if version is not None and have.release != version:
             raise VenvError(f"{python} has torch {have.version}, not {version}")
-        sides.append(Side(label, have.release, python, have.build))
+        sides.append(Side(have.release if "/" in label else label, have.release, python,
+                          have.build))
     return sides
 
 

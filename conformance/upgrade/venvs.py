@@ -203,12 +203,16 @@ def ensure_venv(version: str, cache: Path, build: str = ANY) -> str:
         return found
     root = cache / _tag(version, build)
     python = str(root / "bin" / "python")
+    if root.exists():  # an environment made elsewhere, or by hand: never changed here
+        raise VenvError(f"{root} exists but is not a ready torch {version} environment "
+                        f"({B.NAMES.get(build, 'any')} build, with hypothesis, pytest-xdist, "
+                        "pytest-timeout, pytest-html and jinja2): move it away, or give its "
+                        "Python by path")
     spec = {B.CPU: f"torch==={version}+cpu", B.CUDA: f"torch==={version}"}.get(
         build, f"torch=={version}")
     print(f"torch-conformance: creating {root} ({spec})", flush=True)
     cache.mkdir(parents=True, exist_ok=True)
-    if not Path(python).exists():
-        venv.create(root, with_pip=True)
+    venv.create(root, with_pip=True)
     pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     extra = ["--extra-index-url", CPU_INDEX] if build == B.CPU else []
     step = subprocess.run([*pip, *extra, spec, *deps(version)], capture_output=True,
