@@ -91,8 +91,11 @@ def test_an_environment_made_elsewhere_is_never_changed(
     python = fake_env(tmp_path, f"torch-2.14.1-{PY}", "", None)  # no torch in it
     before = python.read_text()
     ran: list[list[str]] = []
-    monkeypatch.setattr(V.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
-                        pytest.fail("nothing may run in an environment made elsewhere"))
+
+    def run(cmd: list[str], **kw: object) -> None:
+        ran.append(cmd)
+        pytest.fail("nothing may run in an environment made elsewhere")
+    monkeypatch.setattr(V.subprocess, "run", run)
     monkeypatch.setattr(V, "cached", lambda *a: None)
     with pytest.raises(V.VenvError, match="exists but is not a ready torch 2.14.1"):
         V.ensure_venv("2.14.1", tmp_path, V.ANY)
