@@ -20,7 +20,7 @@ import sys
 import venv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -59,7 +59,7 @@ def cache_dir(arg: str | None) -> Path:
     return Path(base) / "torch-conformance" / "venvs"
 
 
-@lru_cache(maxsize=None)
+@cache
 def probe(python: str) -> Torch:
     """The torch a Python has; VenvError (one line) when it has none. Asked once per Python
     in a process (importing a CUDA build of torch takes seconds)."""
@@ -169,7 +169,7 @@ def cached(version: str, build: str, cache: Path) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ready(python: str) -> bool:
     """The suite's dependencies import there, with this Hypothesis (it decides the programs)."""
     import hypothesis
