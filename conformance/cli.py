@@ -377,13 +377,13 @@ def compare(args: argparse.Namespace) -> int:
     clash = [str(t) for t in targets if t.resolve() in inputs]
     if clash:
         raise UsageError(f"--out would overwrite an input file ({clash[0]})")
-    return _write_comparison(docs, pythons or None, out)
+    return _write_comparison(docs, pythons or None, out, [Path(f) for f in args.files])
 
 
 def _write_comparison(docs: list[dict[str, Any]], pythons: list[str] | None,
-                      out: Path) -> int:
+                      out: Path, files: list[Path]) -> int:
     from .upgrade.publish import publish
-    summary, violated = publish(docs, pythons, out)
+    summary, violated = publish(docs, pythons, out, files)
     print(summary, end="")
     return EXIT_VIOLATED if violated else EXIT_OK
 
@@ -419,7 +419,7 @@ def _upgrade(args: argparse.Namespace) -> int:
         print(f"torch-conformance: {note}", flush=True)
     files = [run_suite(side, out / side.label, args.profile, args.device) for side in sides]
     docs = [_load(str(f)) for f in files]
-    return _write_comparison(docs, [str(s.python) for s in sides], out)
+    return _write_comparison(docs, [str(s.python) for s in sides], out, files)
 
 
 if __name__ == "__main__":  # pragma: no cover

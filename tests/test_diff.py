@@ -387,3 +387,22 @@ def test_upgrade_refuses_a_python_without_torch(tmp_path: Path,
     assert "give --from VERSION or --from-python PATH" in capsys.readouterr().err
     assert cli.main(["upgrade", "--versions", "2.13.0", "--out", str(tmp_path / "o")]) == 2
     assert "at least two different releases" in capsys.readouterr().err
+
+
+def test_the_pages_link_to_each_run_s_own_report(tmp_path: Path) -> None:
+    base = [entry_of("a.py::test_sub[cpu]", ["MATH-01"], [(*bool_sub(), False)])]
+    files = []
+    for torch in ("2.11.0", "2.13.0", "2.14.1"):
+        (tmp_path / torch).mkdir()
+        (tmp_path / torch / "results.json").write_text(json.dumps(doc(torch, base)))
+        files.append(str(tmp_path / torch / "results.json"))
+    (tmp_path / "2.13.0" / "index.html").write_text("the report")  # only this run has one
+    assert cli.main(["compare", files[1], files[2], "--out", str(tmp_path / "d")]) == 0
+    page = (tmp_path / "d" / "diff.html").read_text()
+    assert '<a href="../2.13.0/index.html">torch 2.13.0</a>' in page
+    assert "2.14.1/index.html" not in page
+    assert cli.main(["compare", *files, "--out", str(tmp_path / "h")]) == 0
+    assert '<a href="../2.13.0/index.html">torch 2.13.0</a>' in \
+        (tmp_path / "h" / "history.html").read_text()
+    assert '<a href="../../2.13.0/index.html">torch 2.13.0</a>' in \
+        (tmp_path / "h" / "diffs" / "2.11.0-to-2.13.0.html").read_text()

@@ -46,6 +46,7 @@ class HistoryPage:
     summary: list[tuple[str, str, str]]  # (release, counts, required claims violated)
     rows: list[tuple[str, str, list[tuple[str, str]]]]  # claim, device, [(verdict, css)]
     same: int
+    reports: list[tuple[str, str]]  # (label, relative link) of each run's own report
 
 
 def _verdict_css(v: str | None) -> str:
@@ -91,7 +92,8 @@ def page(hist: dict[str, Any]) -> HistoryPage:
                  for s in hist["verdicts"]["summary"]],
         rows=[(r["claim"], r["device"], [(T.text(v), _verdict_css(v)) for v in r["verdicts"]])
               for r in hist["verdicts"]["rows"]],
-        same=hist["verdicts"]["same"])
+        same=hist["verdicts"]["same"],
+        reports=list((hist.get("reports") or {}).items()))
 
 
 def render(hist: dict[str, Any]) -> str:

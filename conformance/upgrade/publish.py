@@ -9,6 +9,7 @@ torch alone on every release: the page shows what it printed there.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,22 @@ def run_reproductions(entries: list[dict[str, Any]], pythons: list[str],
         e["differs"] = len({_normal(o) for o in outputs.values()}) > 1
 
 
-def publish(docs: list[dict[str, Any]], pythons: list[str] | None, out: Path
-            ) -> tuple[str, bool]:
+def reports(files: list[Path] | None, releases: list[str], where: Path) -> dict[str, str]:
+    """Links, relative to the folder ``where``, to each run's own report (``index.html`` beside
+    its results file, where there is one): every claim and every failure with reproductions."""
+    out = {}
+    for f, release in zip(files or [], releases):
+        page = f.resolve().parent / "index.html"
+        if page.exists():
+            out[f"torch {release}"] = os.path.relpath(page, where.resolve())
+    return out
+
+
+def publish(docs: list[dict[str, Any]], pythons: list[str] | None, out: Path,
+            files: list[Path] | None = None) -> tuple[str, bool]:
     """Write the pages and JSON; the text to print, and whether a required claim that
-    conformed no longer does (on the newest release)."""
+    conformed no longer does (on the newest release). ``files``: the results files read,
+    whose reports the pages link to."""
     from .diff_html import render as render_diff
     from .history_html import render as render_history
     releases = [str(d["environment"].get("torch")) for d in docs]
@@ -69,6 +82,7 @@ def publish(docs: list[dict[str, Any]], pythons: list[str] | None, out: Path
         diffs.append(complete_diff(docs[k], docs[k + 1], pair))
     if len(docs) == 2:
         diff = diffs[0]
+        diff["reports"] = reports(files, releases, out)
         if pythons:
             run_reproductions(diff["changes"], pythons, releases)
         R.write_atomic(out / "diff.json", D.dumps(diff))
@@ -77,12 +91,14 @@ def publish(docs: list[dict[str, Any]], pythons: list[str] | None, out: Path
             f"{out / 'diff.json'}\n"
         return text, bool(diff["kinds"][D.VIOLATION])
     hist = H.history(docs, diffs)
+    hist["reports"] = reports(files, releases, out)
     if pythons:
         run_reproductions(hist["behaviours"], pythons, releases)
     folder = out / "diffs"
     folder.mkdir(parents=True, exist_ok=True)
     for k, diff in enumerate(diffs):
         name = f"{releases[k]}-to-{releases[k + 1]}".replace("+", "_")
+        diff["reports"] = reports((files or [])[k:k + 2], releases[k:k + 2], folder)
         R.write_atomic(folder / f"{name}.json", D.dumps(diff))
         R.write_atomic(folder / f"{name}.html", render_diff(diff))
         hist["steps"][k]["page"] = f"diffs/{name}.html"
