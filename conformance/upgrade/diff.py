@@ -62,6 +62,7 @@ class Program:
     sources: tuple[str, str] = ("recorded", "recorded")
     raising: set[int] = field(default_factory=set)
     old_obs: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""  # a verdict change's message, as the new run gave it
 
 
 @dataclass
@@ -231,7 +232,8 @@ class Differ:
                      self.mixed and B.concerns_the_build(a.message, b.message))
         signature = f"{VERDICT}|{a.verdict}|{b.verdict}|{X.template(b.message or a.message)}"
         group = self.groups.setdefault(signature, Group(signature, VERDICT))
-        group.members.append(Program(b.test, b.device, b.claims, None, None, kind, ("", "")))
+        group.members.append(Program(b.test, b.device, b.claims, None, None, kind, ("", ""),
+                                     message=" ".join((b.message or a.message).split())))
 
 
 def _entry(n: int, g: Group, claims: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -275,9 +277,10 @@ def _title(g: Group, ex: Program | None) -> str:
         _, test, device, what = g.signature.split("|")
         return f"{what} changed in programs of {test} on {device} that neither run kept whole"
     if g.signature.startswith(VERDICT):
-        _, before, after, message = g.signature.split("|", 3)
+        _, before, after, _ = g.signature.split("|", 3)
+        message = min((m.message for m in g.members if m.message), key=len, default="")
         return f"test verdict {before} → {after}" + (f": {words.short(message)}"
-                                                     if message != "none" else "")
+                                                     if message else "")
     if ex is None or not ex.facts or not ex.program:
         return g.signature
     if g.category in (X.MESSAGE, X.NAMING) and "*" in g.signature.rsplit("|", 1)[-1]:
