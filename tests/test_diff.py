@@ -406,3 +406,13 @@ def test_the_pages_link_to_each_run_s_own_report(tmp_path: Path) -> None:
         (tmp_path / "h" / "history.html").read_text()
     assert '<a href="../../2.13.0/index.html">torch 2.13.0</a>' in \
         (tmp_path / "h" / "diffs" / "2.11.0-to-2.13.0.html").read_text()
+
+
+def test_a_verdict_change_with_no_program_is_titled_with_its_message() -> None:
+    crashed = entry_of("c.py::test_c[cpu]", ["VIEW-07"], [], verdict=R.CRASH)
+    crashed["message"] = "the worker process crashed: worker 'gw1' crashed on VIEW-07"
+    passed = entry_of("c.py::test_c[cpu]", ["VIEW-07"], [])
+    entry = only(pair([crashed], [passed]))
+    assert entry["kind"] == D.FIX and entry["programs"] == 0
+    assert entry["title"] == "test verdict CRASH → PASS: the worker process crashed: worker " \
+        "'gw1' crashed on VIEW-07"
