@@ -416,3 +416,26 @@ def test_a_verdict_change_with_no_program_is_titled_with_its_message() -> None:
     assert entry["kind"] == D.FIX and entry["programs"] == 0
     assert entry["title"] == "test verdict CRASH → PASS: the worker process crashed: worker " \
         "'gw1' crashed on VIEW-07"
+
+
+def test_a_change_in_programs_no_run_kept_whole_is_read_off_their_behaviours() -> None:
+    """A long program (a state machine's) whose error and warning each appear in a smaller
+    program is not kept whole; its index names its behaviours, so its rename joins the rename
+    its test's kept program shows, and counts there."""
+    warn = "UserWarning: something to say"
+
+    def run(old: bool) -> list[Program]:
+        prog, obs, _ = renamed("View", "view", old)
+        big = source("a = torch.ones(2, requires_grad=True)", "b = a.view(2)", "b.add_(1)",
+                     "b.sum().backward()  # a state machine's long program")
+        return [*fill(), (prog, obs, False),
+                (source("w = 1  # warns"), [{"warnings": [warn]}], False),
+                (big, [{"warnings": [warn]}, {}, {}, obs[3]], False)]
+    old, new = fp(run(True)), fp(run(False))
+    assert len(old["corpus"]) == len(new["corpus"]) == CORPUS + 2  # not the long one
+    diff = pair([entry_of("s.py::test_machine[cpu]", ["SAVED-01"], run(True))],
+                [entry_of("s.py::test_machine[cpu]", ["SAVED-01"], run(False))])
+    entry = only(diff)
+    assert entry["kind"] == D.UNDOCUMENTED and entry["programs"] == 2
+    assert "ViewBackward0 → View" in entry["title"]
+    assert D.behaviour_change(None, ("error E",)) is None  # an older file: unknown

@@ -213,18 +213,34 @@ class Differ:
         for run, ea, eb in self.pending:
             impl = all(self.claim_kinds.get(c) == "implementation-defined" for c in run.claims)
             pair = (ea.behaviours, eb.behaviours)
+            fact = behaviour_change(ea.keys, eb.keys) if pair[0] != pair[1] else None
             if pair[0] != pair[1] and pair in by_pair:
                 signature, category = by_pair[pair], self.groups[by_pair[pair]].category
+            elif fact is not None:
+                signature, category = X.signature(fact, ""), fact.category
+                signature = self._known(signature, fact)
             elif pair[0] == pair[1] and ea.coarse == eb.coarse and ea.coarse:
                 signature, category = DIGITS, X.VALUE
             else:
                 what = "errors or warnings" if pair[0] != pair[1] else "values or layouts"
                 signature, category = f"{UNKEPT}|{run.test}|{run.device}|{what}", \
                     X.ERROR if pair[0] != pair[1] else X.VALUE
-            kind = _kind(category, signature, (ea.failing, eb.failing), impl, False)
+            build = fact is not None and self.mixed and B.concerns_the_build(fact.before,
+                                                                             fact.after)
+            kind = _kind(category, signature, (ea.failing, eb.failing), impl, build)
             group = self.groups.setdefault(signature, Group(signature, category))
-            group.members.append(Program(run.test, run.device, run.claims, None, None, kind,
-                                         pair))
+            group.members.append(Program(run.test, run.device, run.claims, None,
+                                         None if fact is None else [fact], kind, pair))
+
+    def _known(self, signature: str, fact: X.Fact) -> str:
+        """A change read off the behaviours' keys, whose digits are generalised: the group
+        of whole programs whose signature reads the same once generalised, if there is one."""
+        if signature in self.groups:
+            return signature
+        def bare(text: str) -> str:
+            return "".join(X.template(text).split())
+        same = [s for s in self.groups if bare(s) == bare(signature)]
+        return same[0] if same else signature
 
     def _verdict_change(self, a: O.TestRun, b: O.TestRun, impl: bool) -> None:
         bad_a, bad_b = a.verdict in R.VIOLATIONS, b.verdict in R.VIOLATIONS
@@ -234,6 +250,28 @@ class Differ:
         group = self.groups.setdefault(signature, Group(signature, VERDICT))
         group.members.append(Program(b.test, b.device, b.claims, None, None, kind, ("", ""),
                                      message=" ".join((b.message or a.message).split())))
+
+
+def behaviour_change(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> X.Fact | None:
+    """The change of a program no run kept whole, read off the behaviours the index names
+    (errors, warnings, node names, digits generalised): the first kind that differs, as a
+    fact of no particular step. None when a side's behaviours are unknown."""
+    if a is None or b is None:
+        return None
+    for prefix, path in (("error ", "error"), ("warning ", "warnings"), ("grad_fn ", "node")):
+        ra = [k[len(prefix):] for k in a if k.startswith(prefix) and k not in b]
+        rb = [k[len(prefix):] for k in b if k.startswith(prefix) and k not in a]
+        if not ra and not rb:
+            continue
+        if prefix == "error ":
+            before, after = (ra[0] if ra else None), (rb[0] if rb else None)
+            same = before and after and before.split(":")[0] == after.split(":")[0]
+            return X.Fact(0, path, X.MESSAGE if same else X.ERROR, before, after)
+        if prefix == "warning ":
+            same = [w.split(":")[0] for w in ra] == [w.split(":")[0] for w in rb]
+            return X.Fact(0, path, X.MESSAGE if same else X.WARNING, ra, rb)
+        return X.Fact(0, path, X.NAMING, ra[0] if ra else None, rb[0] if rb else None)
+    return None
 
 
 def _entry(n: int, g: Group, claims: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -282,7 +320,14 @@ def _title(g: Group, ex: Program | None) -> str:
         return f"test verdict {before} → {after}" + (f": {words.short(message)}"
                                                      if message else "")
     if ex is None or not ex.facts or not ex.program:
-        return g.signature
+        read = [X.root(m.facts) for m in g.members if m.facts]
+        if not read:
+            return g.signature
+        if g.category in (X.MESSAGE, X.NAMING):
+            return words.pattern_title(g.signature, read) + " (programs neither run kept whole)"
+        f = read[0]
+        return (f"{X.WORDS.get(g.category, g.category)}: {words.short(f.before)} → "
+                f"{words.short(f.after)} (programs neither run kept whole)")
     if g.category in (X.MESSAGE, X.NAMING) and "*" in g.signature.rsplit("|", 1)[-1]:
         return words.pattern_title(g.signature, [X.root(m.facts) for m in g.members
                                                  if m.facts])

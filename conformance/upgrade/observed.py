@@ -24,6 +24,7 @@ class Entry:
     coarse: str        # hash of its observations with floats rounded ("" when unknown)
     behaviours: str    # behaviours_hash of its errors, warnings and node names ("" unknown)
     failing: bool      # it did not pass
+    keys: tuple[str, ...] | None = None  # those behaviours (None: unknown, an older file)
 
 
 @dataclass
@@ -69,15 +70,20 @@ def parse_entry(line: str, table: list[str] | None = None) -> tuple[str, Entry]:
     failing = line.endswith(F.FAILED_MARK)
     parts = line.rstrip(F.FAILED_MARK).split(":")
     parts += [""] * (4 - len(parts))
-    shown = parts[3] if table is None else F.behaviours_of(parts[3], table)
-    return parts[0], Entry(parts[1], parts[2], shown, failing)
+    if table is None:
+        return parts[0], Entry(parts[1], parts[2], parts[3], failing)
+    ids = [i for i in parts[3].split(".") if i]
+    known = all(i.isdigit() and int(i) < len(table) for i in ids)
+    keys = tuple(sorted({table[int(i)] for i in ids})) if known else None
+    return parts[0], Entry(parts[1], parts[2], F.behaviours_of(parts[3], table), failing, keys)
 
 
 def entry_of(program: str, obs: list[dict[str, Any]], failing: bool) -> tuple[str, Entry]:
     """The index entry of a program seen whole."""
     phash, entry = parse_entry(F.index_entry(program, obs, failing))
-    return phash, Entry(entry.observations, entry.coarse,
-                        F.behaviours_hash(F.behaviours(obs)), failing)
+    keys = F.behaviours(obs)
+    return phash, Entry(entry.observations, entry.coarse, F.behaviours_hash(keys), failing,
+                        tuple(sorted(set(keys))))
 
 
 def read(doc: dict[str, Any]) -> dict[tuple[str, str], TestRun]:
