@@ -439,3 +439,19 @@ def test_a_change_in_programs_no_run_kept_whole_is_read_off_their_behaviours() -
     assert entry["kind"] == D.UNDOCUMENTED and entry["programs"] == 2
     assert "ViewBackward0 → View" in entry["title"]
     assert D.behaviour_change(None, ("error E",)) is None  # an older file: unknown
+
+
+def test_one_error_type_change_naming_several_kernels_is_one_entry() -> None:
+    def kernel(name: str, dtype: str, new: bool) -> Program:
+        kind = "NotImplementedError" if new else "RuntimeError"
+        prog = source("a = torch.ones(2, 2, dtype=torch.bool)", f"r = a.{name}(a)")
+        return prog, [{}, {"error": f'{kind}: "{name}_cpu" not implemented for \'{dtype}\''}], \
+            False
+    tests = [("mm", "Bool"), ("dot", "Bool"), ("lt", "ComplexFloat")]
+    diff = pair([entry_of(f"k.py::test_{n}[cpu]", ["MATH-03"], [kernel(n, d, False)])
+                 for n, d in tests],
+                [entry_of(f"k.py::test_{n}[cpu]", ["MATH-03"], [kernel(n, d, True)])
+                 for n, d in tests])
+    entry = only(diff)
+    assert entry["programs"] == 3 and entry["category"] == "error"
+    assert entry["title"].endswith("(and 2 other messages of this form)")

@@ -331,7 +331,12 @@ def _title(g: Group, ex: Program | None) -> str:
     if g.category in (X.MESSAGE, X.NAMING) and "*" in g.signature.rsplit("|", 1)[-1]:
         return words.pattern_title(g.signature, [X.root(m.facts) for m in g.members
                                                  if m.facts])
-    return words.title(X.root(ex.facts), repro.split(ex.program)[1], ex.old_obs)
+    title = words.title(X.root(ex.facts), repro.split(ex.program)[1], ex.old_obs)
+    if g.category == X.ERROR:  # one form, several kernels or dtypes named
+        seen = {str(X.root(m.facts).before) for m in g.members if m.facts}
+        if len(seen) > 1:
+            title += f" (and {len(seen) - 1} other message{'s' * (len(seen) > 2)} of this form)"
+    return title
 
 
 def _order(entry: dict[str, Any]) -> tuple[int, int, int, str]:

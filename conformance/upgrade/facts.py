@@ -39,6 +39,7 @@ FACT_CATEGORY = {
 }
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
+_QUOTED = re.compile(r"\"[\w.]+\"|'[\w.]+'")  # "addmm_impl_cpu_", 'ComplexFloat'
 _ERROR = re.compile(r"^\w+(?:Error|Exception|Warning): ")
 _CALL = re.compile(r"\.?\b([A-Za-z_]\w*)\s*\(|\s([-+*/@%&|^]|//|\*\*)=?\s")
 
@@ -233,8 +234,9 @@ def operations(code: str) -> list[str]:
 
 def signature(fact: Fact, code: str) -> str:
     """The key that every program showing the same change shares."""
-    if fact.category == ERROR:
-        return f"error|{template(fact.before)}|{template(fact.after)}"
+    if fact.category == ERROR:  # the kernel and dtype a dispatcher message names: generalised
+        return f"error|{_QUOTED.sub('*', template(fact.before))}|" \
+            f"{_QUOTED.sub('*', template(fact.after))}"
     if fact.category == WARNING:
         return (f"warning|{'; '.join(map(template, fact.before))}|"
                 f"{'; '.join(map(template, fact.after))}")
