@@ -455,3 +455,20 @@ def test_one_error_type_change_naming_several_kernels_is_one_entry() -> None:
     entry = only(diff)
     assert entry["programs"] == 3 and entry["category"] == "error"
     assert entry["title"].endswith("(and 2 other messages of this form)")
+
+
+def test_a_failure_only_the_new_run_drew_is_counted_once_replayed_on_the_old() -> None:
+    """The new run failed early and shrank to a program the old run never drew: replayed on
+    the old torch, it is the change that explains the verdict, not a bare verdict change."""
+    prog, obs = bool_sub("y")
+    old = [entry_of("m.py::test_machine[cpu]", ["MATH-01"], fill())]
+    new = [entry_of("m.py::test_machine[cpu]", ["MATH-01"],
+                    [(prog, bool_sub("y", SUB_NEW)[1], True)])]
+    bare = pair(old, new)
+    assert bare["changes"][0]["title"].startswith("test verdict PASS → MISMATCH")
+    assert D.needs(bare_doc := doc("2.13.0+cpu", old), doc("2.14.1+cpu", new))["old"]
+    replays: D.Replays = {"old": {next(iter(D.needs(bare_doc, doc("2.14.1+cpu", new))[
+        "old"])): obs}, "new": {}}
+    entry = only(D.compare(bare_doc, doc("2.14.1+cpu", new), replays))
+    assert entry["kind"] == D.VIOLATION and entry["programs"] == 1
+    assert "RuntimeError → NotImplementedError" in entry["title"]

@@ -85,7 +85,8 @@ class Group:
         return min(whole, key=lambda m: (len(m.program or ""), m.test)) if whole else None
 
 
-Replays = dict[str, dict[str, list[dict[str, Any]]]]  # "old"/"new" -> program hash -> obs
+# "old"/"new": program hash -> observations; "failing_old"/"failing_new": hash -> bool
+Replays = dict[str, dict[str, Any]]
 
 
 def _claim_kinds(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
@@ -125,6 +126,7 @@ class Differ:
         self.pending: list[tuple[O.TestRun, O.Entry, O.Entry]] = []
         self.counts = Counter[str]()
         self.needs: dict[str, dict[str, tuple[str, str]]] = {"old": {}, "new": {}}
+        self.last: Program  # the program _program last added to a group
 
     def run(self) -> None:
         for key in sorted(set(self.old_runs) & set(self.new_runs)):
@@ -162,12 +164,18 @@ class Differ:
                 self.counts["unchanged"] += 1
         self.counts["changed"] += changed
         # Programs one run drew alone (shrinking after a failure) whose other side was replayed:
-        # candidates for the smallest program of a change, not counted.
+        # candidates for the smallest program of a change, not counted; but when they are all
+        # that shows why the test's verdict changed, they are its evidence, and count.
+        alone: list[Program] = []
         for phash in dict.fromkeys([*a.whole, *b.whole]):
-            if phash not in common:
-                self._program(a, b, phash, None, impl, counted=False)
+            if phash not in common and self._program(a, b, phash, None, impl, counted=False):
+                alone.append(self.last)
         if not changed and a.verdict != b.verdict and R.NOT_RUN not in (a.verdict, b.verdict):
-            self._verdict_change(a, b, impl)
+            for m in alone:
+                m.counted = True
+            self.counts["changed"] += len(alone)
+            if not alone:
+                self._verdict_change(a, b, impl)
 
     def _program(self, a: O.TestRun, b: O.TestRun, phash: str,
                  entries: tuple[O.Entry, O.Entry] | None, impl: bool, counted: bool) -> bool:
@@ -183,8 +191,8 @@ class Differ:
         found = X.differences(oa, ob)
         if not found:
             return False
-        ea, eb = entries or (O.entry_of(program or "", oa, False)[1],
-                             O.entry_of(program or "", ob, False)[1])
+        ea, eb = entries or (self._entry("old", a, phash, program, oa),
+                             self._entry("new", b, phash, program, ob))
         first = X.root(found)
         steps = repro.split(program)[1] if program else []
         code = steps[first.step - 1] if 0 < first.step <= len(steps) else ""
@@ -196,10 +204,21 @@ class Differ:
                      self.mixed and B.concerns_the_build(*texts))
         group = self.groups.setdefault(signature, Group(signature, X.VALUE if digits
                                                         else first.category))
-        group.members.append(Program(b.test, b.device, b.claims, program, found, kind,
-                                     (ea.behaviours, eb.behaviours), counted, (sa, sb),
-                                     repro.raising_steps(oa, ob), oa))
+        self.last = Program(b.test, b.device, b.claims, program, found, kind,
+                            (ea.behaviours, eb.behaviours), counted, (sa, sb),
+                            repro.raising_steps(oa, ob), oa)
+        group.members.append(self.last)
         return True
+
+    def _entry(self, side: str, run: O.TestRun, phash: str, program: str | None,
+               obs: list[dict[str, Any]]) -> O.Entry:
+        """The index entry of a program one run drew alone: the run's own when it has one
+        (it says whether the program failed there), else as replayed (failing when the
+        replay's verdict was a violation: ``failing_old``/``failing_new`` of the replays)."""
+        if phash in run.index:
+            return run.index[phash]
+        failing = bool(self.replays.get(f"failing_{side}", {}).get(phash))
+        return O.entry_of(program or "", obs, failing)[1]
 
     def _attribute(self) -> None:
         """Changed programs not kept whole on both sides: to the change whose whole programs

@@ -26,7 +26,7 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 def complete_diff(old: dict[str, Any], new: dict[str, Any],
                   pythons: tuple[str, str] | None) -> dict[str, Any]:
     """The diff of two runs, with what each side lacks replayed on its Python."""
-    replays: D.Replays = {"old": {}, "new": {}}
+    replays: D.Replays = {"old": {}, "new": {}, "failing_old": {}, "failing_new": {}}
     if pythons is not None:
         wanted = D.needs(old, new)
         for side, python in zip(("old", "new"), pythons):
@@ -35,6 +35,7 @@ def complete_diff(old: dict[str, Any], new: dict[str, Any],
             for (phash, _), answer in zip(items, answers):
                 if answer.get("observations") is not None:
                     replays[side][phash] = answer["observations"]
+                    replays[f"failing_{side}"][phash] = answer.get("verdict") in R.VIOLATIONS
     return D.compare(old, new, replays)
 
 
