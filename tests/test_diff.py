@@ -472,3 +472,17 @@ def test_a_failure_only_the_new_run_drew_is_counted_once_replayed_on_the_old() -
     entry = only(D.compare(bare_doc, doc("2.14.1+cpu", new), replays))
     assert entry["kind"] == D.VIOLATION and entry["programs"] == 1
     assert "RuntimeError → NotImplementedError" in entry["title"]
+
+
+def test_a_verdict_change_with_torch_observing_the_same_is_not_torch() -> None:
+    """The old run failed on programs whose torch observations are the same on both: the
+    judging side changed (the model under another NumPy), not torch."""
+    programs = [*fill(), (*bool_sub(), False)]
+    old = entry_of("t.py::test_a[cpu]", ["MATH-01"], programs, verdict=R.MISMATCH)
+    new = entry_of("t.py::test_a[cpu]", ["MATH-01"], programs)
+    entry = only(pair([old], [new]))
+    assert entry["kind"] == D.NOT_TORCH and entry["programs"] == 0
+    assert entry["title"].startswith("test verdict MISMATCH → PASS though torch observed the "
+                                     "same in every program both runs checked")
+    page = diff_html.render(pair([old], [new]))
+    assert "the judging side differs" in page

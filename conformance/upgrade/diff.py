@@ -16,6 +16,9 @@ Each behaviour change has a kind:
 - ``implementation-defined``: the claim lets torch choose, and torch chose differently;
 - ``build difference``: the two runs are different builds of torch (CPU, CUDA) and the change
   speaks of what a build supports (an accelerator, a driver, pinned memory);
+- ``not torch``: a test's verdict changed though torch observed the same in every program both
+  runs checked: the judging side differs (the model under NumPy 1.x, in torch 2.0.1's
+  environment, fails where it does not under NumPy 2);
 - ``undocumented``: both conform, and what changed is a detail the documentation leaves open
   (an error's wording beyond its key phrase, a node's class name, the last digits of a value).
 
@@ -40,7 +43,8 @@ from . import repro, words
 
 VIOLATION, FIX, DEPARTURE = "violation", "fix", "changed departure"
 IMPL, BUILD, UNDOCUMENTED = "implementation-defined", "build difference", "undocumented"
-KINDS = (VIOLATION, FIX, DEPARTURE, IMPL, BUILD, UNDOCUMENTED)  # most severe first
+NOT_TORCH = "not torch"  # a verdict changed, torch's observations did not
+KINDS = (VIOLATION, FIX, DEPARTURE, IMPL, BUILD, NOT_TORCH, UNDOCUMENTED)  # most severe first
 VERDICT = "verdict"  # a test's verdict changed with no program to show it (a crash)
 DIGITS, UNKEPT = "digits", "unkept"
 MAX_FACTS = 8  # differing facts shown per behaviour change
@@ -175,7 +179,7 @@ class Differ:
                 m.counted = True
             self.counts["changed"] += len(alone)
             if not alone:
-                self._verdict_change(a, b, impl)
+                self._verdict_change(a, b, impl, torch_same=bool(common))
 
     def _program(self, a: O.TestRun, b: O.TestRun, phash: str,
                  entries: tuple[O.Entry, O.Entry] | None, impl: bool, counted: bool) -> bool:
@@ -261,11 +265,17 @@ class Differ:
         same = [s for s in self.groups if bare(s) == bare(signature)]
         return same[0] if same else signature
 
-    def _verdict_change(self, a: O.TestRun, b: O.TestRun, impl: bool) -> None:
+    def _verdict_change(self, a: O.TestRun, b: O.TestRun, impl: bool,
+                        torch_same: bool = False) -> None:
+        """A test's verdict changed with no program to show it. ``torch_same``: both runs
+        checked programs of it and torch observed the same in each, so the cause is not torch
+        but the judging side (the model under another NumPy or Python): kind ``not torch``."""
         bad_a, bad_b = a.verdict in R.VIOLATIONS, b.verdict in R.VIOLATIONS
-        kind = _kind(X.ERROR, "", (bad_a, bad_b), impl,
-                     self.mixed and B.concerns_the_build(a.message, b.message))
-        signature = f"{VERDICT}|{a.verdict}|{b.verdict}|{X.template(b.message or a.message)}"
+        kind = NOT_TORCH if torch_same else _kind(
+            X.ERROR, "", (bad_a, bad_b), impl,
+            self.mixed and B.concerns_the_build(a.message, b.message))
+        signature = f"{VERDICT}|{a.verdict}|{b.verdict}|{X.template(b.message or a.message)}" \
+            + ("|same" if torch_same else "")
         group = self.groups.setdefault(signature, Group(signature, VERDICT))
         group.members.append(Program(b.test, b.device, b.claims, None, None, kind, ("", ""),
                                      message=" ".join((b.message or a.message).split())))
@@ -336,8 +346,10 @@ def _title(g: Group, ex: Program | None) -> str:
     if g.signature.startswith(VERDICT):
         _, before, after, _ = g.signature.split("|", 3)
         message = min((m.message for m in g.members if m.message), key=len, default="")
-        return f"test verdict {before} → {after}" + (f": {words.short(message)}"
-                                                     if message else "")
+        same = (" though torch observed the same in every program both runs checked"
+                if g.kind == NOT_TORCH else "")
+        return f"test verdict {before} → {after}{same}" + (f": {words.short(message)}"
+                                                           if message else "")
     if ex is None or not ex.facts or not ex.program:
         read = [X.root(m.facts) for m in g.members if m.facts]
         if not read:
@@ -359,7 +371,8 @@ def _title(g: Group, ex: Program | None) -> str:
 
 
 def _order(entry: dict[str, Any]) -> tuple[int, int, int, str]:
-    first = 0 if entry["kind"] == VIOLATION else 2 if entry["kind"] == BUILD else 1
+    first = 0 if entry["kind"] == VIOLATION else 2 if entry["kind"] in (BUILD, NOT_TORCH) \
+        else 1
     rank = X.RANK.get(entry["category"], 1)
     return (first, rank, -entry["programs"], entry["title"])
 

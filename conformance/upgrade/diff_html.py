@@ -23,7 +23,8 @@ from . import diff as D
 from . import words
 
 KIND_CLASS = {D.VIOLATION: "v-mismatch", D.FIX: "v-pass", D.DEPARTURE: "v-unmodelled",
-              D.IMPL: "v-allowed", D.BUILD: "v-other", D.UNDOCUMENTED: "v-expected"}
+              D.IMPL: "v-allowed", D.BUILD: "v-other", D.NOT_TORCH: "v-notrun",
+              D.UNDOCUMENTED: "v-expected"}
 KIND_MEANING = {
     D.VIOLATION: "a program of a required claim conformed on the old torch and does not on "
                  "the new one",
@@ -32,6 +33,8 @@ KIND_MEANING = {
     D.IMPL: "an implementation-defined claim where torch now chooses differently",
     D.BUILD: "the two runs are different builds of torch, and the change concerns what a "
              "build supports",
+    D.NOT_TORCH: "the test's verdict changed though torch observed the same in each of its "
+                 "programs: the judging side differs (the model under another NumPy or Python)",
     D.UNDOCUMENTED: "both conform; a detail the documentation leaves open changed",
 }
 MAX_LISTED = 8  # tests listed per change before "and N more"
