@@ -12,18 +12,24 @@
     merge  A.json B.json ... [--out DIR]
            One report from the results of several machines (a CI matrix of torch versions and
            devices): DIR/index.html and DIR/merged.json. Exit 1 when any run had a violation.
-    compare OLD.json NEW.json [--out DIR]
-           The behaviour diff of two runs (conformance/diff.py): DIR/diff.html, DIR/diff.json
-           and a text summary. Exit 1 when a claim that conformed no longer does.
+    compare OLD.json NEW.json [MORE.json ...] [--out DIR] [--python PATH ...]
+           The behaviour diff of two runs (conformance/upgrade): DIR/diff.html, DIR/diff.json
+           and the headline (every behaviour change, one line each). With more than two runs
+           (oldest first), also DIR/history.html: when each change first showed. --python,
+           once per run: the Python of that run, to replay changed programs the run did not
+           keep whole. Exit 1 when a required claim that conformed no longer does.
     mutants [--out DIR] [--jobs N] [--only NAME,...]
            The suite's power: each mutant of the catalogue (conformance/mutants) breaks one
            documented behaviour of torch; each runs in its own process against the conformance
            test that should catch it (ci profile, cpu). DIR/mutants.json, and a section of
            DIR/index.html when DIR/results.json exists. Exit 1 when a mutant survives.
     upgrade --from A --to B [--from-python PATH] [--to-python PATH] [--profile P]
-           [--device D] [--out DIR] [--cache DIR]
-           Run the suite on torch A and torch B, each in a virtual environment of its own
-           (created once under the cache directory and reused), then compare them.
+           [--device D] [--out DIR] [--cache DIR] [--build auto|cpu|cuda|any]
+    upgrade --versions A,B,C,... [...]
+           (an item with a slash is the Python of an environment that has that release)
+           Run the suite on torch A and torch B (or on every release listed: the history),
+           each in a virtual environment of its own (created once under the cache directory
+           and reused; one build variant on every side, --build), then compare them.
 
 Bad input (an unknown device or profile, an unwritable directory, a malformed results file,
 no torch) is one line on stderr and exit status 2; files already written are left as they were.
@@ -37,7 +43,6 @@ import argparse
 import math
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -104,10 +109,12 @@ def parser() -> argparse.ArgumentParser:
     merge = sub.add_parser("merge", help="one report from several results files")
     merge.add_argument("files", nargs="+", help="results.json files")
     merge.add_argument("--out", default="reports", help="output directory (default: reports)")
-    comp = sub.add_parser("compare", help="the behaviour diff of two results files")
-    comp.add_argument("old", help="results.json of the old torch")
-    comp.add_argument("new", help="results.json of the new torch")
+    comp = sub.add_parser("compare", help="the behaviour diff of two (or more) results files")
+    comp.add_argument("files", nargs="+", metavar="RESULTS",
+                      help="results.json files, the old torch first (more than two: a history)")
     comp.add_argument("--out", default="reports/diff", help="output directory")
+    comp.add_argument("--python", action="append", default=None, metavar="PATH",
+                      help="the Python of each run, in order (to replay changed programs)")
     mut = sub.add_parser("mutants", help="run the mutant catalogue against the suite")
     mut.add_argument("--out", default="reports", help="output directory (default: reports)")
     mut.add_argument("--jobs", type=int, default=None, help="mutants run at once (default: "
@@ -121,9 +128,16 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--profile", default="ci", help="smoke, ci (default) or deep")
     up.add_argument("--device", default="cpu,meta", help="devices (default: cpu,meta)")
     up.add_argument("--out", default="reports/upgrade", help="output directory")
+    up.add_argument("--versions", default=None,
+                    help="comma-separated releases, oldest first: the history of each "
+                         "behaviour across them")
     up.add_argument("--cache", default=None,
                     help="where the per-version environments live (default: "
                          "$XDG_CACHE_HOME/torch-conformance/venvs)")
+    up.add_argument("--build", default="auto", choices=("auto", "cpu", "cuda", "any"),
+                    help="the torch build to install on every side: auto (default: one "
+                         "variant every version can have), cpu, cuda, or any (mixed builds "
+                         "allowed, and flagged)")
     return p
 
 
@@ -385,25 +399,34 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def compare(args: argparse.Namespace) -> int:
-    from .upgrade import diff as diff_mod
-    from .upgrade.diff_html import render
-    old, new = _load(args.old), _load(args.new)
-    po, pn = old["environment"].get("profile"), new["environment"].get("profile")
-    if po != pn:
-        raise UsageError(f"{args.old} is a {po!r} run and {args.new} a {pn!r} run: compare "
-                         "runs of one profile (their programs differ otherwise)")
+    if len(args.files) < 2:
+        raise UsageError("compare: give two results files (old, new), or more for a history")
+    docs = [_load(f) for f in args.files]
+    profiles = [d["environment"].get("profile") for d in docs]
+    if len(set(profiles)) > 1:
+        i = next(i for i, p in enumerate(profiles) if p != profiles[0])
+        raise UsageError(f"{args.files[0]} is a {profiles[0]!r} run and {args.files[i]} a "
+                         f"{profiles[i]!r} run: compare runs of one profile (their programs "
+                         "differ otherwise)")
+    pythons = list(args.python or [])
+    if pythons and len(pythons) != len(docs):
+        raise UsageError(f"--python: give one per results file ({len(docs)}), or none")
     out = _check_out(args.out)
-    inputs = {Path(args.old).resolve(), Path(args.new).resolve()}
-    targets = [out / "diff.json", out / "diff.html"]
+    inputs = {Path(f).resolve() for f in args.files}
+    targets = [out / name for name in ("diff.json", "diff.html", "history.json",
+                                       "history.html")]
     clash = [str(t) for t in targets if t.resolve() in inputs]
     if clash:
         raise UsageError(f"--out would overwrite an input file ({clash[0]})")
-    diff = diff_mod.compare(old, new)
-    results_mod.write_atomic(out / "diff.json", diff_mod.dumps(diff))
-    results_mod.write_atomic(out / "diff.html", render(diff))
-    print(diff_mod.text_summary(diff), end="")
-    print(f"torch-conformance: wrote {out / 'diff.html'} and {out / 'diff.json'}")
-    return EXIT_VIOLATED if diff["kinds"]["violation"] else EXIT_OK
+    return _write_comparison(docs, pythons or None, out, [Path(f) for f in args.files])
+
+
+def _write_comparison(docs: list[dict[str, Any]], pythons: list[str] | None,
+                      out: Path, files: list[Path]) -> int:
+    from .upgrade.publish import publish
+    summary, violated = publish(docs, pythons, out, files)
+    print(summary, end="")
+    return EXIT_VIOLATED if violated else EXIT_OK
 
 
 def upgrade(args: argparse.Namespace) -> int:
@@ -415,39 +438,29 @@ def upgrade(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from .upgrade.venvs import cache_dir, check_version, ensure_venv, torch_of
+    from .upgrade.sessions import plan, prepare, run_suite
+    from .upgrade.venvs import cache_dir
     _check_profile(args.profile)
     _check_devices(args.device)
-    sides = []
-    for label, version, python in (("from", args.from_version, args.from_python),
-                                   ("to", args.to_version, args.to_python)):
-        if python is None and version is None:
-            raise UsageError(f"give --{label} VERSION or --{label}-python PATH")
-        if python is not None:
-            have = torch_of(python)
-            if version is not None and have.split("+")[0] != version:
-                raise UsageError(f"{python} has torch {have}, not {version}")
-            sides.append((label, have, python))
-        else:
-            sides.append((label, version, None))
-    for _, version, python in sides:
-        if python is None:
-            check_version(str(version))  # both, before either environment is built
+    if args.versions is not None:
+        if args.from_version or args.to_version or args.from_python or args.to_python:
+            raise UsageError("--versions lists every release: leave out --from and --to")
+        versions = [v.strip() for v in args.versions.split(",") if v.strip()]
+        if len(versions) < 2 or len(set(versions)) != len(versions):
+            raise UsageError("--versions: at least two different releases, oldest first")
+        # An item with a slash is a Python (its torch's release names it).
+        pairs = [(v, None, v) if "/" in v else (v, v, None) for v in versions]
+    else:
+        pairs = [("from", args.from_version, args.from_python),
+                 ("to", args.to_version, args.to_python)]
+    sides = plan(pairs)
     out = _check_out(args.out)
-    cache = cache_dir(args.cache)
-    files = []
-    for label, version, python in sides:
-        python = python or ensure_venv(str(version), cache)
-        side_out = out / label
-        cmd = [python, "-m", "conformance", "run", "--profile", args.profile, "--device",
-               args.device, "--out", str(side_out), "--seed", "0"]
-        print(f"torch-conformance: running the suite on torch {version} ({python})",
-              flush=True)
-        code = subprocess.run(cmd, check=False).returncode
-        if code not in (EXIT_OK, EXIT_VIOLATED) or not (side_out / "results.json").exists():
-            raise UsageError(f"the run on torch {version} failed (exit status {code})")
-        files.append(str(side_out / "results.json"))
-    return compare(argparse.Namespace(old=files[0], new=files[1], out=str(out)))
+    sides, note = prepare(sides, args.build, cache_dir(args.cache))
+    if note:
+        print(f"torch-conformance: {note}", flush=True)
+    files = [run_suite(side, out / side.label, args.profile, args.device) for side in sides]
+    docs = [_load(str(f)) for f in files]
+    return _write_comparison(docs, [str(s.python) for s in sides], out, files)
 
 
 if __name__ == "__main__":  # pragma: no cover

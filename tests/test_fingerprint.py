@@ -3,9 +3,20 @@ addresses in messages are blanked, and only what changed is recorded per step.""
 
 from __future__ import annotations
 
+import json
+
 from conformance.execute.runner import StepRecord
 from conformance.judge.check import check
-from conformance.judge.fingerprint import Fingerprint, observations
+from conformance.judge.fingerprint import (
+    CORPUS,
+    ENTRY_LIMIT,
+    EXEMPLARS,
+    FAILING,
+    TEST_BUDGET,
+    Fingerprint,
+    clean_text,
+    observations,
+)
 from conformance.program import Program, Step
 
 
@@ -44,11 +55,78 @@ def test_addresses_in_messages_are_blanked() -> None:
                    "warnings": ["UserWarning: at 0x?"]}
 
 
-def test_the_digest_covers_programs_beyond_the_corpus() -> None:
+def test_every_program_is_in_the_index_and_a_new_behaviour_is_kept_whole() -> None:
     a, b = Fingerprint(), Fingerprint()
     for i in range(12):
         a.add(f"p{i}", [{"error": "E"}])
         b.add(f"p{i}", [{"error": "E" if i < 11 else "F"}])
-    assert a.to_json()["corpus"] == b.to_json()["corpus"]
-    assert a.to_json()["digest"] != b.to_json()["digest"]
-    assert a.to_json()["programs"] == 12
+    ja, jb = a.to_json(), b.to_json()
+    assert ja["digest"] != jb["digest"] and ja["programs"] == jb["programs"] == 12
+    assert ja["index"][:11] == jb["index"][:11] and ja["index"][11] != jb["index"][11]
+    # <program>:<observations>:<coarse>:<behaviour numbers>: p0..p10 showed behaviour 0 (E);
+    # p11 showed F, the table's second.
+    assert [len(e) for e in ja["index"]] == [28] * 12
+    assert ja["behaviours"] == ["error E"] and jb["behaviours"] == ["error E", "error F"]
+    assert ja["index"][0].endswith(":0") and jb["index"][11].endswith(":1")
+    # p11 is outside the first CORPUS programs, but its error is a behaviour the test had not
+    # shown: it is kept whole, as an exemplar.
+    assert [e["program"] for e in ja["corpus"]] == [f"p{i}" for i in range(CORPUS)]
+    assert jb["corpus"][-1] == {"program": "p11", "observations": [{"error": "F"}],
+                                "why": ["exemplar"]}
+
+
+def test_failing_programs_are_kept_whole_the_first_and_the_smallest() -> None:
+    fp = Fingerprint()
+    for i in range(CORPUS):
+        fp.add(f"pass{i}", [{}])
+    sizes = [40, 30, 35, 20, 25, 10, 38]
+    for n in sizes:
+        fp.add("x" * n, [{"state": {"values": {"t": {"values": [n]}}}}], failing=True)
+    out = fp.to_json()
+    assert [e.endswith("!") for e in out["index"]] == [False] * CORPUS + [True] * len(sizes)
+    failing = [e["program"] for e in out["corpus"] if "failing" in e["why"]]
+    # the first (the generation phase both torch versions share), then the smallest three
+    assert sorted(map(len, failing)) == [10, 20, 25, 40] and len(failing[0]) == 40
+
+
+def test_the_smallest_program_is_the_exemplar_of_a_behaviour() -> None:
+    fp = Fingerprint()
+    for i in range(CORPUS):
+        fp.add(f"first{i}", [{}])
+    fp.add("a long program", [{"error": "RuntimeError: size 3 and 4"}])
+    fp.add("short", [{"error": "RuntimeError: size 5 and 6"}])  # the same message, digits aside
+    fp.add("longer still", [{"error": "RuntimeError: size 7 and 8"}])
+    exemplars = [e["program"] for e in fp.to_json()["corpus"] if "exemplar" in e["why"]]
+    assert exemplars == ["short"]
+
+
+def test_the_whole_programs_of_a_test_are_bounded() -> None:
+    fp = Fingerprint()
+    for i in range(500):
+        fp.add(f"p{i}", [{"error": f"E{'x' * (i % 97)}: {i}"}], failing=i % 3 == 0)
+    out = fp.to_json()
+    assert len(out["index"]) == 500
+    assert len(out["corpus"]) <= CORPUS + FAILING + EXEMPLARS
+    fp.add("big", [{"state": {"values": {"t": {"values": [0.5] * ENTRY_LIMIT}}}}], failing=True)
+    assert "big" not in [e["program"] for e in fp.to_json()["corpus"]]
+    # Within the budget, failing programs go first, then exemplars, then the first ones.
+    heavy = Fingerprint()
+    for i in range(CORPUS):
+        heavy.add(f"first{i}", [{"state": {"values": {"t": {"values": [0.5] * 1500}}}}])
+    heavy.add("fails", [{"state": {"values": {"t": {"values": [0.25] * 1500}}}}], failing=True)
+    kept = heavy.to_json()["corpus"]
+    assert sum(len(json.dumps(e["observations"])) for e in kept) <= TEST_BUDGET
+    assert kept[-1]["program"] == "fails" and len(kept) < CORPUS + 1
+
+
+def test_cpp_source_locations_are_not_part_of_an_observation() -> None:
+    text = ("UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being "
+            "accessed. (Triggered internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/"
+            "TensorBody.h:494.)")
+    other = text.replace("494", "493").replace("/__w/pytorch/pytorch/build", "/opt/build")
+    assert clean_text(text) == clean_text(other) and "TensorBody" not in clean_text(text)
+    listing = "Could not run 'aten::add' (registered at /x/build/aten/src/RegisterCPU.cpp:31085)"
+    assert clean_text(listing) == "Could not run 'aten::add' (registered at <source>)"
+    a = StepRecord("x", None, [("UserWarning", text)], {"values": {}})
+    b = StepRecord("x", None, [("UserWarning", other)], {"values": {}})
+    assert observations([a], [a]) == observations([b], [b])

@@ -27,7 +27,7 @@ from conformance.claims import CLAIMS
 from conformance.report import model, render
 from conformance.report.html import render as render_report
 from conformance.upgrade import diff as D
-from conformance.upgrade import diff_html
+from conformance.upgrade import diff_html, observed
 from tests.test_report_html import (
     CHROMIUM,
     IMG_PAYLOAD,
@@ -144,21 +144,25 @@ JSON_FIELDS = ["torch value", "ref key", "observed key", "observed value", "grad
 def hostile_diff() -> dict[str, Any]:
     """The diff of two runs whose tests, programs, observations and environment carry the
     payload."""
-    def doc(torch: str, observed: Any, verdict: str) -> dict[str, Any]:
+    program = f"import torch\ndev = 'cpu'\nx = torch.ones(2)  # {p('diff program')}\n"
+
+    def doc(torch: str, error: str, verdict: str, claim_verdict: str) -> dict[str, Any]:
+        obs = [{"error": error, "state": {"values": {p("diff key"): {"values": [verdict]}}}}]
         test = {"test": "m.py::" + p("diff test"), "device": "cpu",
                 "claims": ["VIEW-01", p("diff claim")], "verdict": verdict,
                 "fingerprint": {"digest": torch, "programs": 1,
-                                "corpus": [{"program": p("diff program"),
-                                            "observations": observed}]}}
+                                "corpus": [{"program": program, "observations": obs}]}}
         return {"environment": {"torch": torch, "python": p("diff python"), "devices": ["cpu"]},
                 "started": p("diff started"),
-                "claims": [{"id": "VIEW-01", "kind": "required"}],
+                "claims": [{"id": "VIEW-01", "kind": "required", "url": WEB_URL,
+                            "quote": p("diff quote")}],
                 "results": [{"claim": "VIEW-01", "device": "cpu", "verdict": verdict},
                             {"claim": p("diff claim"), "device": "cpu",
-                             "verdict": p("diff verdict")}],
+                             "verdict": claim_verdict}],
                 "tests": [test]}
-    old = doc("2.6.0" + PAYLOAD, [{p("diff key"): p("before value")}], "PASS")
-    new = doc("2.13.0", [{p("diff key"): p("after value")}], "MISMATCH")
+    old = doc("2.6.0" + PAYLOAD, "RuntimeError: " + p("before value"), "PASS",
+              p("diff verdict"))
+    new = doc("2.13.0", "TypeError: " + p("after value"), "MISMATCH", p("diff verdict after"))
     return D.compare(old, new)
 
 
@@ -244,17 +248,18 @@ def test_report_is_self_contained() -> None:
 
 def test_diff_page_shows_every_payload_as_text() -> None:
     diff = hostile_diff()
-    assert diff["totals"][D.CHANGED] == 2  # one program, counted under each of its claims
+    assert len(diff["changes"]) == 1  # one program: one change, whatever claims it has
     page = diff_html.render(diff)
     assert_payloads_are_text(page)
-    for field in DIFF_TEXT_FIELDS:
+    for field in [*DIFF_TEXT_FIELDS, "diff verdict after", "diff key",
+                  "before value", "after value"]:
         assert html.escape(p(field)) in page, field
-    for field in ("diff key", "before value", "after value"):
-        assert html.escape(json.dumps(p(field), ensure_ascii=False)) in page, field
-    assert html.escape("step 1 > " + p("diff key")) in page  # the differing path
-    # The diff names a test by what follows the last "/" of its id (diff.test_key).
-    assert html.escape(D.test_key("m.py::" + p("diff test"))) in page
-    assert html.escape("torch-conformance upgrade diff: torch 2.6.0" + PAYLOAD) in page
+    # The claim's documentation is the registry's: a results file cannot point the page
+    # elsewhere.
+    assert html.escape(WEB_URL) not in page and html.escape(CLAIMS["VIEW-01"].url) in page
+    # The diff names a test by what follows the last "/" of its id (observed.test_key).
+    assert html.escape(observed.test_key("m.py::" + p("diff test"))) in page
+    assert html.escape("Upgrading torch 2.6.0" + PAYLOAD) in page
 
 
 def test_diff_page_is_self_contained_and_shares_the_report_style() -> None:
@@ -363,7 +368,7 @@ def test_diff_page_in_chromium(tmp_path: Path) -> None:
         tab.goto(path.as_uri())
         assert tab.get_by_text(p("diff program")).first.is_visible()
         assert tab.locator("img").count() == 0
-        assert "torch-conformance upgrade diff" in tab.title()
+        assert tab.title().startswith("Upgrading torch 2.6.0")
         assert tab.locator("html.js").count() == 1  # the page's own script ran
         browser.close()
     assert requests and all(r.startswith("file://") for r in requests), requests

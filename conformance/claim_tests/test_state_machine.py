@@ -40,6 +40,7 @@ def machine(device: str, families: dict[str, Any] | None = None,
             self.expectations = active(str(torch.__version__), device, harness.current().claims)
             self.once: set[str] = set()  # once-per-process warnings torch has shown
             harness.current().examples += 1  # each run of the machine is one program
+            self.failed = False
 
         @initialize(data=st.data())
         def start(self, data: st.DataObject) -> None:
@@ -77,10 +78,18 @@ def machine(device: str, families: dict[str, Any] | None = None,
                         harness.current().expected.get(known.id, 0) + 1
                     reject()
                 if mismatches:
+                    self.failed = True
                     result = CaseResult(self.drafter.program(), device, MISMATCH, mismatches,
                                         self.torch.trace, self.drafter.session.trace)
                     harness.current().case = harness.case_json(result)
                     raise AssertionError(result.explain())
+
+        def teardown(self) -> None:
+            # Each run of the machine is one program of the test's behaviour fingerprint.
+            if self.drafter is not None and self.torch.trace.steps:
+                harness.fingerprint(self.drafter.program().source(device),
+                                    self.torch.trace.steps, self.drafter.session.trace.steps,
+                                    failing=self.failed)
 
     return MemorySemantics
 

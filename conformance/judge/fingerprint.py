@@ -1,16 +1,38 @@
-"""Behaviour fingerprints: what torch showed for a fixed corpus of programs.
+"""Behaviour fingerprints: what torch showed for the programs a test checked.
 
 Two torch versions can differ where both pass: a changed error message the reference does not
-pin down, a new warning, a stride in an implementation-defined corner, a value within
-tolerance. To find every such change, each test records, for the programs it checked
-(derandomized in the ``ci`` profile, and drafted on the reference model, so the same on every
-torch), torch's observations: per step the error (type and message), the warnings and the
-facts that changed since the previous step. The first ``CORPUS`` programs of a test are kept
-whole (program and observations); every program goes into the test's digest, so a change
-outside the kept corpus still shows.
+pin down, a new warning, a renamed autograd node, a value within tolerance. To find every such
+change, each test records, for the programs it checked (derandomized in the ``ci`` profile, and
+drafted on the reference model, so the same on every torch), torch's observations: per step the
+error (type and message), the warnings and the facts that changed since the previous step.
 
-Observations are made reproducible: elements the reference marks unspecified (uninitialised
-memory) are masked, and object addresses in messages are blanked.
+What a test's fingerprint holds:
+
+- ``index``: every program checked, as hashes and the numbers of its behaviours
+  (``index_entry``: about 30 bytes, ``!`` after it when the program did not pass), so the
+  upgrade diff can tell which programs changed, whether each conformed, and whether a change
+  was in errors and warnings (and which) or in the last digits of a value, however many
+  programs a test checked; ``behaviours`` is the table the numbers refer to;
+- ``corpus``: some programs whole (program and observations), each saying why it was kept:
+  ``first`` (the first CORPUS programs), ``failing`` (the first program that did not pass, and
+  the smallest ones, up to FAILING), ``exemplar`` (for each distinct behaviour: an error, a
+  warning or an autograd node name, its digits generalised: the smallest program showing it,
+  up to EXEMPLARS). A change in a message is then shown on a whole program on both sides: the
+  smallest program showing a message is usually the smallest showing its successor;
+- ``digest`` over every program and ``programs``, their number.
+
+Whole programs are bounded per test: at most CORPUS + FAILING + EXEMPLARS of them, none with
+more than ENTRY_LIMIT characters of observations, and TEST_BUDGET characters in all (failing
+programs first, then exemplars, then the first ones), so a ``ci`` results file of the CPU and
+meta columns stays near 4 MB (it was 3 MB with the first 8 programs only): small enough to keep
+one per torch version and device as a CI artefact, commit one (docs/gpu/results.json), and
+load two of them in a second.
+
+Observations are made reproducible and free of noise at the source: elements the reference
+marks unspecified (uninitialised memory) are masked, object addresses are blanked, and the C++
+source location in a message (``(Triggered internally at .../TensorBody.h:494.)``, a
+``RegisterCPU.cpp:31085`` of a dispatcher listing) is dropped: it changes with every build and
+says nothing about behaviour.
 """
 
 from __future__ import annotations
@@ -22,11 +44,25 @@ from typing import Any
 
 from ..execute.observe import UNSPECIFIED
 
-CORPUS = 8  # programs per test kept whole in the results file
+CORPUS = 8        # the first programs of a test kept whole
+FAILING = 4       # failing programs kept whole: the first, then the smallest
+EXEMPLARS = 32    # distinct behaviours per test, each with the smallest program showing it
+BEHAVIOURS = 96   # distinct behaviours per test the index can name
+ENTRY_LIMIT = 16_000  # characters of observations beyond which a program is not kept whole
+TEST_BUDGET = 48_000  # characters of whole programs per test: failing first, then exemplars
+FIRST, FAILED, EXEMPLAR = "first", "failing", "exemplar"
+FAILED_MARK = "!"  # ends the index entry of a program that did not pass
+
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
+_TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+_SOURCE_LINE = re.compile(r"(?:[\w.\-]*/)*[\w.\-]+\.(?:cpp|cc|cu|cuh|c|h|hpp|hxx):\d+")
+_DIGITS = re.compile(r"\d+")
 
 
-def _text(s: str) -> str:
+def clean_text(s: str) -> str:
+    """A message as observed: addresses blanked, C++ source locations dropped."""
+    s = _TRIGGERED.sub("", s)
+    s = _SOURCE_LINE.sub("<source>", s)
     return _ADDRESS.sub("0x?", s)
 
 
@@ -61,9 +97,9 @@ def observations(torch_steps: list[Any], reference_steps: list[Any]) -> list[dic
         state = _masked_state(step.state, ref_state)
         entry: dict[str, Any] = {}
         if step.error:
-            entry["error"] = f"{step.error[0]}: {_text(step.error[1])}"
+            entry["error"] = f"{step.error[0]}: {clean_text(step.error[1])}"
         if step.warnings:
-            entry["warnings"] = [f"{c}: {_text(m)}" for c, m in step.warnings]
+            entry["warnings"] = [f"{c}: {clean_text(m)}" for c, m in step.warnings]
         changed = _delta(prev, state)
         if changed:
             entry["state"] = changed
@@ -87,25 +123,155 @@ def _delta(prev: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
 def digest(program: str, obs: list[dict[str, Any]]) -> str:
-    text = json.dumps([program, obs], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_canonical([program, obs]).encode()).hexdigest()
+
+
+def program_hash(program: str) -> str:
+    """A program's identity in the index (10 hex digits: 40 bits; a test checks hundreds)."""
+    return hashlib.sha256(program.encode()).hexdigest()[:10]
+
+
+def observations_hash(obs: Any) -> str:
+    """Observations' identity in the index (8 hex digits)."""
+    return hashlib.sha256(_canonical(obs).encode()).hexdigest()[:8]
+
+
+def coarse(value: Any) -> Any:
+    """Observations with every float rounded to 4 significant digits: two that differ only
+    in the last digits of their values are coarsely equal."""
+    if isinstance(value, float):
+        return float(f"{value:.4g}")
+    if isinstance(value, list):
+        return [coarse(v) for v in value]
+    if isinstance(value, dict):
+        return {k: coarse(v) for k, v in value.items()}
+    return value
+
+
+def index_entry(program: str, obs: list[dict[str, Any]], failing: bool = False,
+                ids: dict[str, int] | None = None) -> str:
+    """``<program>:<observations>:<coarse>:<behaviours>``: hashes of the program's text, of its
+    observations and of its observations with floats rounded (``coarse``), then the numbers of
+    the behaviours it showed in the test's table (``ids``, dot-separated; ``x`` for one beyond
+    the table), then ``!`` when it did not pass. The last two let the diff tell a change in
+    the last digits from one in errors and warnings, and which, for programs not kept whole."""
+    table = {} if ids is None else ids
+    shown = sorted({str(table[k]) if k in table else "x" for k in behaviours(obs)})
+    return (f"{program_hash(program)}:{observations_hash(obs)}:"
+            f"{hashlib.sha256(_canonical(coarse(obs)).encode()).hexdigest()[:6]}:"
+            f"{'.'.join(shown)}" + (FAILED_MARK if failing else ""))
+
+
+def behaviours_hash(keys: list[str]) -> str:
+    """The identity of a set of behaviours (6 hex digits): what the diff compares of a program
+    it cannot see whole."""
+    return hashlib.sha256(_canonical(sorted(set(keys))).encode()).hexdigest()[:6]
+
+
+def behaviours_of(field: str, table: list[str]) -> str:
+    """An index entry's behaviour numbers read back against its test's table, as
+    ``behaviours_hash``; "" when one is beyond the table (unknown)."""
+    ids = [i for i in field.split(".") if i]
+    if any(not i.isdigit() or int(i) >= len(table) for i in ids):
+        return ""
+    return behaviours_hash([table[int(i)] for i in ids])
+
+
+def behaviours(obs: list[dict[str, Any]]) -> list[str]:
+    """The distinct behaviours a program showed, each a key with digits generalised: its
+    errors, its warnings and the autograd node names of its tensors."""
+    out: list[str] = []
+    for step in obs:
+        if step.get("error"):
+            out.append("error " + _DIGITS.sub("#", step["error"]))
+        for w in step.get("warnings") or []:
+            out.append("warning " + _DIGITS.sub("#", w))
+        values = (step.get("state") or {}).get("values") or {}
+        for facts in values.values():
+            node = facts.get("grad_fn") if isinstance(facts, dict) else None
+            if isinstance(node, str) and node != UNSPECIFIED:
+                out.append("grad_fn " + _DIGITS.sub("#", node))
+    return list(dict.fromkeys(out))
 
 
 class Fingerprint:
     """A test's fingerprint, built program by program."""
 
     def __init__(self) -> None:
-        self.corpus: list[dict[str, Any]] = []
         self.programs = 0
+        self.index: list[str] = []
         self._hash = hashlib.sha256()
+        self._whole: dict[str, list[dict[str, Any]]] = {}  # program -> observations
+        self._first: list[str] = []
+        self._failing: list[str] = []
+        self._exemplars: dict[str, str] = {}  # behaviour -> smallest program showing it
+        self._ids: dict[str, int] = {}  # behaviour -> its number in the index
 
-    def add(self, program: str, obs: list[dict[str, Any]]) -> None:
+    def add(self, program: str, obs: list[dict[str, Any]], failing: bool = False) -> None:
         self.programs += 1
         self._hash.update(digest(program, obs).encode())
-        if len(self.corpus) < CORPUS:
-            self.corpus.append({"program": program, "observations": obs})
+        for key in behaviours(obs):
+            if key not in self._ids and len(self._ids) < BEHAVIOURS:
+                self._ids[key] = len(self._ids)
+        self.index.append(index_entry(program, obs, failing, self._ids))
+        if len(_canonical(obs)) > ENTRY_LIMIT:
+            return
+        keep = False
+        if len(self._first) < CORPUS and program not in self._first:
+            self._first.append(program)
+            keep = True
+        if failing and program not in self._failing:
+            keep |= self._keep_failing(program)
+        for key in behaviours(obs):
+            held = self._exemplars.get(key)
+            if (held is None and len(self._exemplars) < EXEMPLARS) or \
+                    (held is not None and len(program) < len(held)):
+                self._exemplars[key] = program
+                keep = True
+        if keep:
+            self._whole[program] = obs
+
+    def _keep_failing(self, program: str) -> bool:
+        """The first failing program (the generation phase, which both torch versions share),
+        then the smallest (where shrinking ends)."""
+        if len(self._failing) < FAILING:
+            self._failing.append(program)
+            return True
+        longest = max(self._failing[1:], key=len)
+        if len(program) < len(longest):
+            self._failing[self._failing.index(longest)] = program
+            return True
+        return False
 
     def to_json(self) -> dict[str, Any]:
+        why: dict[str, list[str]] = {}
+        for reason, programs in ((FIRST, self._first), (FAILED, self._failing),
+                                 (EXEMPLAR, list(self._exemplars.values()))):
+            for p in programs:
+                why.setdefault(p, [])
+                if reason not in why[p]:
+                    why[p].append(reason)
         return {"digest": self._hash.hexdigest()[:32], "programs": self.programs,
-                "corpus": self.corpus}
+                "index": list(self.index), "behaviours": list(self._ids),
+                "corpus": [{"program": p, "observations": self._whole[p], "why": why[p]}
+                           for p in self._within_budget(why)]}
+
+    def _within_budget(self, why: dict[str, list[str]]) -> list[str]:
+        """The programs kept whole, in the order they were checked, within TEST_BUDGET:
+        failing ones first, then the exemplars (smallest first), then the first ones."""
+        def priority(p: str) -> tuple[int, int]:
+            reasons = why[p]
+            return (0 if FAILED in reasons else 1 if EXEMPLAR in reasons else 2, len(p))
+        used, kept = 0, set[str]()
+        for p in sorted(why, key=priority):
+            size = len(p) + len(_canonical(self._whole[p]))
+            if used + size <= TEST_BUDGET or (FAILED in why[p] and not kept & set(
+                    self._failing)):
+                kept.add(p)
+                used += size
+        return [p for p in why if p in kept]

@@ -115,8 +115,8 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
         reject()
     record.examples += 1
     if result.torch_trace is not None and result.reference_trace is not None:
-        record.fingerprint.add(result.program.source(device), observations(
-            result.torch_trace.steps, result.reference_trace.steps))
+        fingerprint(result.program.source(device), result.torch_trace.steps,
+                    result.reference_trace.steps, failing=result.verdict != PASS)
     if result.verdict == EXPECTED and result.expectation is not None:
         eid = result.expectation.id
         record.expected[eid] = record.expected.get(eid, 0) + 1
@@ -126,6 +126,14 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
         record.case = case_json(result)
         pytest.fail(result.explain(), pytrace=False)
     return result
+
+
+def fingerprint(source: str, torch_steps: list[Any], reference_steps: list[Any],
+                failing: bool = False) -> None:
+    """Add a checked program to the running test's behaviour fingerprint (a failing one is
+    kept whole: the upgrade diff shows it as a program)."""
+    current().fingerprint.add(source, observations(torch_steps, reference_steps),
+                              failing=failing)
 
 
 def case_json(result: CaseResult) -> dict[str, Any]:

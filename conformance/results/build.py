@@ -12,7 +12,10 @@ Schema ``torch-conformance/results``, version 1::
                   "expectation", "cases": [{"test", "verdict", "message", "program",
                                              "reproduction", "mismatches", "observed"}]}],
      "tests": [{"test", "claims", "device", "verdict", "examples", "expected", "message",
-                "fingerprint": {"digest", "programs", "corpus": [{"program", "observations"}]}}],
+                "fingerprint": {"digest", "programs",
+                                "index": ["<program>:<observations>:<coarse>:<ids>"],
+                                "behaviours": [key, ...],
+                                "corpus": [{"program", "observations", "why"}]}}],
      "expectations": [entry + {"status", "met"}]}
 
 Verdicts: PASS, MISMATCH, UNMODELLED, CRASH, NOT RUN, EXPECTED, ALLOWED (an

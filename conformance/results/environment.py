@@ -13,7 +13,8 @@ def environment(profile: str, seed: Any, devices: list[str]) -> dict[str, Any]:
     import torch
     env: dict[str, Any] = {
         "torch": str(torch.__version__), "torch_git": getattr(torch.version, "git_version", None),
-        "cuda": getattr(torch.version, "cuda", None), "cuda_driver": _cuda_driver(torch),
+        "cuda": getattr(torch.version, "cuda", None), "hip": getattr(torch.version, "hip", None),
+        "cuda_driver": _cuda_driver(torch),
         "device_names": _device_names(torch, devices), "python": platform.python_version(),
         "numpy": numpy.__version__, "hypothesis": hypothesis.__version__,
         "platform": platform.platform(), "profile": profile, "seed": seed,

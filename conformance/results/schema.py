@@ -41,8 +41,9 @@ CASE = {"verdict": TEXT, "message": Optional(MAYBE_TEXT), "program": Optional(MA
         "reproduction": Optional(MAYBE_TEXT), "mismatches": Optional([MISMATCH]),
         "observed": Optional(ANY), "expectation": Optional(MAYBE_TEXT),
         "test": Optional(TEXT)}
-FINGERPRINT = {"digest": TEXT, "programs": int,
-               "corpus": [{"program": TEXT, "observations": ANY}]}
+FINGERPRINT = {"digest": TEXT, "programs": int, "index": Optional([TEXT]),
+               "behaviours": Optional([TEXT]),
+               "corpus": [{"program": TEXT, "observations": ANY, "why": Optional([TEXT])}]}
 TEST = {"test": TEXT, "claims": [TEXT], "device": TEXT, "verdict": OneOf(VERDICTS),
         "examples": int, "expected": Optional(Mapping(int)), "message": Optional(MAYBE_TEXT),
         "case": Optional((dict, type(None))), "fingerprint": Optional((dict, type(None)))}
