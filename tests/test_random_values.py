@@ -49,3 +49,13 @@ def test_a_wrong_documented_fact_of_a_draw_is_a_mismatch(
                         lambda *a, **k: real(*a, **{**k, "dtype": reference_impl.float64}))
     result = check_source("x = torch.rand(2)")
     assert result.verdict == MISMATCH and "dtype" in result.explain()
+
+
+def test_uninitialised_memory_is_not_taken_from_torch() -> None:
+    """torch.empty's bytes differ from run to run: they stay unspecified in the model, and so
+    does what is computed from them (unlike a draw, which the model takes from torch)."""
+    result = check_source("x = torch.empty(3)\ny = x + 1\nr = torch.rand(3)\nz = r + 1")
+    assert result.verdict == PASS, result.explain()
+    last = result.reference_trace.steps[-1].state["values"]  # type: ignore[union-attr]
+    assert set(last["y"]["values"]) == {"<unspecified>"}
+    assert "<unspecified>" not in last["z"]["values"]

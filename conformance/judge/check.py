@@ -237,10 +237,12 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
 
     Floating-point tensors take all of torch's values: each step is then judged from the same
     inputs, with the tolerance of one operation (an ulp of difference no longer compounds
-    through later steps: exp of a value one ulp off is sixteen ulps off). Elements the model
-    leaves unspecified (drawn at random, ``torch.empty``'s, bytes a resize added) take torch's
-    values in every dtype, so what a program computes from them is compared from the next step
-    on; integer and bool elements the model knows are exact on both sides and stay the model's.
+    through later steps: exp of a value one ulp off is sixteen ulps off). Elements a random
+    sampler drew take torch's draw in every dtype, so what a program computes from them is
+    compared from the next step on; integer and bool elements the model knows are exact on both
+    sides and stay the model's. Uninitialised memory (``torch.empty``, bytes a resize added)
+    stays unspecified, as does all computed from it: its bytes differ from run to run, and a
+    run's record of torch's observations must not.
     With the step's observed states, tensors whose observed values already agree exactly are
     left as they are."""
     tv = (torch_state or {}).get("values", {})
@@ -270,10 +272,12 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
             continue
         floating = r.dtype.kind in "fc"
         unspecified = r._unspecified_mask()
-        if not (floating or unspecified.any()):
+        drawn = unspecified & r._drawn_mask()
+        if not (floating or drawn.any()):
             continue
         theirs = np.array(t.detach().cpu().tolist())
-        r._write(theirs if floating else np.where(unspecified, theirs, r._values()))
+        r._write(theirs if floating else np.where(drawn, theirs, r._values()))
+        r._taint(unspecified & ~drawn)
 
 
 def _with_attached(namespace: dict[str, Any]) -> dict[str, Any]:

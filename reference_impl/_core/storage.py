@@ -19,8 +19,8 @@ _ptrs = itertools.count(1)
 class Storage:
     """A flat, untyped byte buffer on a device (``torch.UntypedStorage``)."""
 
-    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written", "pinned",
-                 "_address")
+    __slots__ = ("_data", "_nbytes", "device", "resizable", "_ptr", "written", "drawn",
+                 "pinned", "_address")
 
     def __init__(self, nbytes: int, dev: device, *, resizable: bool = True,
                  data: np.ndarray | None = None, initialised: bool = True) -> None:
@@ -36,6 +36,10 @@ class Storage:
         # Which bytes hold a value the docs specify: torch.empty and the bytes a resize adds
         # are uninitialised memory, whose contents the suite must not compare.
         self.written = None if self._data is None else np.full(nbytes, initialised)
+        # Which bytes a random sampler wrote last (None until one does): values as
+        # unspecified as uninitialised memory, but drawn, so the judge may give the model
+        # torch's draw (conformance/judge/check.py sync_values).
+        self.drawn: np.ndarray | None = None
         self._address = _address(self._data)
         self._ptr = next(_ptrs) << 12
         self.pinned = False  # page-locked host memory (Tensor.pin_memory)
@@ -71,6 +75,10 @@ class Storage:
             keep = min(nbytes, self._nbytes)
             new[:keep] = self._data[:keep]
             written[:keep] = self.written[:keep]
+            if self.drawn is not None:
+                drawn = np.zeros(nbytes, dtype=np.bool_)
+                drawn[:keep] = self.drawn[:keep]
+                self.drawn = drawn
             self._data, self.written = new, written
             self._address = _address(new)
         self._nbytes = nbytes

@@ -217,9 +217,13 @@ class Tensor:
 
     def _written_bytes(self) -> np.ndarray:
         """A view of the storage's written-byte mask: this tensor's shape plus a byte axis."""
-        isz = self._dtype.itemsize
         mask = self._storage.written
         assert mask is not None
+        return self._byte_view(mask)
+
+    def _byte_view(self, mask: np.ndarray) -> np.ndarray:
+        """A view of a per-byte mask of the storage: this tensor's shape plus a byte axis."""
+        isz = self._dtype.itemsize
         return np.ndarray(self._shape + (isz,), dtype=np.bool_, buffer=mask,
                           offset=self._offset * isz,
                           strides=tuple(s * isz for s in self._strides) + (1,))
@@ -239,6 +243,22 @@ class Tensor:
         if written is None or written.all():
             return []
         return [int(i) for i in np.flatnonzero(self._unspecified_mask().reshape(-1))]
+
+    def _draw(self) -> None:
+        """Every element now holds a random sampler's draw: unspecified, and marked drawn."""
+        if not self.numel() or self._storage.written is None:
+            return
+        self._written_bytes()[...] = False
+        if self._storage.drawn is None:
+            self._storage.drawn = np.zeros(self._storage.nbytes(), dtype=np.bool_)
+        self._byte_view(self._storage.drawn)[...] = True
+
+    def _drawn_mask(self) -> np.ndarray:
+        """True where an element holds a sampler's draw (see Storage.drawn)."""
+        drawn = self._storage.drawn
+        if drawn is None or not self.numel():
+            return np.zeros(self._shape, dtype=np.bool_)
+        return np.asarray(self._byte_view(drawn).all(axis=-1))
 
     def _taint(self, mask: np.ndarray) -> None:
         """Mark the elements where ``mask`` is True as unspecified again."""

@@ -5,9 +5,9 @@ https://docs.pytorch.org/docs/stable/torch.html#random-sampling
 What is documented is compared: the shape, dtype, device, strides and requires_grad of the
 result, a fresh storage, the version bump of an in-place sampler, the argument checks. Which
 values are drawn is not (the documentation fixes a distribution, not a stream): every drawn
-element is unspecified, as ``torch.empty``'s are, and the judge gives the model torch's values
-after the step (conformance/judge/check.py ``sync_values``), so what a program computes from
-them is compared from the next step on.
+element is unspecified, as ``torch.empty``'s are, and marked drawn (``Tensor._draw``); the
+judge gives the model torch's draw after the step (conformance/judge/check.py
+``sync_values``), so what a program computes from it is compared from the next step on.
 """
 
 from __future__ import annotations
@@ -123,8 +123,9 @@ def _new(size: tuple[Any, ...], dtype: D.dtype | None, device: DeviceLike | None
     if generator is not None and not isinstance(generator, Generator):
         raise TypeError(f"expected a torch.Generator, got {type(generator).__name__}")
     shape = _size_args(size)
-    return Tensor._empty(shape, dtype or D.get_default_dtype(), canonical(device),
-                         initialised=False)
+    t = Tensor._empty(shape, dtype or D.get_default_dtype(), canonical(device))
+    t._draw()
+    return t
 
 
 # ---- factories ---------------------------------------------------------------------------------
@@ -233,6 +234,7 @@ def rand_like(input: Tensor, *, dtype: D.dtype | None = None, device: DeviceLike
               layout: Any = None, generator: Generator | None = None) -> Tensor:
     t = _like(input, None, dtype, device, requires_grad, memory_format)
     _floating("check_uniform_bounds", t._dtype, t.device)
+    t._draw()
     return t
 
 
@@ -241,6 +243,7 @@ def randn_like(input: Tensor, *, dtype: D.dtype | None = None, device: DeviceLik
                layout: Any = None, generator: Generator | None = None) -> Tensor:
     t = _like(input, None, dtype, device, requires_grad, memory_format)
     _floating("normal_kernel", t._dtype, t.device)
+    t._draw()
     return t
 
 
@@ -256,6 +259,7 @@ def randint_like(input: Tensor, *bounds: int, dtype: D.dtype | None = None,
     lo, hi = (0, given[0]) if len(given) == 1 else given
     t = _like(input, None, dtype, device, requires_grad, memory_format)
     _check_range(operator.index(lo), operator.index(hi), t._dtype, t.device)
+    t._draw()
     return t
 
 
@@ -265,8 +269,7 @@ def _sample_into(self: Tensor) -> Tensor:
     """Every element of ``self`` is written with a drawn value (unspecified)."""
     if _kernel_checks(self.device):
         assert_no_internal_overlap(self)
-    if self.numel() and self._storage.has_data():
-        self._taint(np.ones(self._shape, dtype=np.bool_))
+    self._draw()
     self._vc.bump()
     return self
 
