@@ -167,7 +167,8 @@ def short_name(name: str) -> str:
 
 
 def _modified_message(t: Tensor, saved: SavedTensor, node: Node) -> str:
-    kind = f"{tensor_type_name(t._dtype, t.device.type)} {format_shape(t._shape)}"
+    data = saved.tensor  # an output is described as saved (its data then), not as it is now
+    kind = f"{tensor_type_name(data._dtype, data.device.type)} {format_shape(data._shape)}"
     fn_name = node.name() if saved.is_output else (
         type(t.grad_fn).__name__ if t.grad_fn is not None else None)
     which = ""
