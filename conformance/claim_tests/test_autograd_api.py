@@ -215,6 +215,10 @@ def test_linear(lines: list[str], device: str) -> None:
     ["z = x * 2", "z.data = torch.zeros(2, 3, device=dev)", "f = z.grad_fn",
      "z.sum().backward()"],
     ["x.data = [1., 2.]"],
+    # sqrt saves its output as data: swapping y's data afterwards does not change backward.
+    ["y = (x.abs() + 1).sqrt()", "y.data = torch.ones(2, 3, device=dev)", "y.sum().backward()"],
+    ["y = (x.abs() + 1).sqrt()", "y.detach().mul_(2)", "y.data = torch.ones(4, device=dev)",
+     "y.sum().backward()"],
 ])
 def test_data_assignment(lines: list[str], device: str) -> None:
     """x.data = t swaps x's values without autograd seeing it: requires_grad, grad_fn, .grad

@@ -121,14 +121,18 @@ def accumulator(t: Tensor) -> AccumulateGrad:
 class SavedTensor:
     """A tensor saved for backward, with the version it had when saved."""
 
-    __slots__ = ("tensor", "is_tensor", "version", "is_output", "node_name")
+    __slots__ = ("saved", "is_tensor", "version", "is_output", "node_name", "layout")
 
     def __init__(self, t: Any, *, is_output: bool = False, node_name: str = "") -> None:
-        self.tensor = t
+        self.saved = t
         self.is_tensor = isinstance(t, Tensor)
         self.version = t._vc.value if self.is_tensor else 0
         self.is_output = is_output
         self.node_name = node_name
+        # An output is saved as its data (SavedVariable keeps tensor_data()): a later
+        # ``y.data = t`` does not change what backward reads.
+        self.layout = (t._storage, t._offset, t._shape, t._strides, t._dtype, t._conj) \
+            if self.is_tensor and is_output else None
         if self.is_tensor and getattr(t, "_inference", False):
             raise RuntimeError(
                 "Inference tensors cannot be saved for backward. Please do not use Tensors "
@@ -139,10 +143,22 @@ class SavedTensor:
     def unpack(self, node: Node) -> Any:
         if node._freed:
             raise RuntimeError(FREED)
-        t = self.tensor
+        t = self.saved
         if self.is_tensor and t._vc.value != self.version:
             raise RuntimeError(_modified_message(t, self, node))
-        return t
+        return self.tensor
+
+    @property
+    def tensor(self) -> Any:
+        """The saved tensor; for an output whose data was since swapped (``y.data = t``), an
+        alias of the data it had when saved."""
+        t = self.saved
+        if self.layout is None or self.layout[0] is t._storage:
+            return t
+        storage, offset, shape, strides, dt, conj = self.layout
+        data = Tensor._new(storage, offset, shape, strides, dt)
+        data._conj = conj
+        return data
 
 
 def short_name(name: str) -> str:
@@ -151,7 +167,8 @@ def short_name(name: str) -> str:
 
 
 def _modified_message(t: Tensor, saved: SavedTensor, node: Node) -> str:
-    kind = f"{tensor_type_name(t._dtype, t.device.type)} {format_shape(t._shape)}"
+    data = saved.tensor  # an output is described as saved (its data then), not as it is now
+    kind = f"{tensor_type_name(data._dtype, data.device.type)} {format_shape(data._shape)}"
     fn_name = node.name() if saved.is_output else (
         type(t.grad_fn).__name__ if t.grad_fn is not None else None)
     which = ""
