@@ -14,6 +14,7 @@ each op computes) -> ``_autograd`` (graph, recording wrapper, formula table) -> 
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING
 
 from . import _derivatives as _derivatives  # noqa: F401  (registers the backward formulas)
 from . import _methods as _methods  # noqa: F401  (binds the Tensor methods)
@@ -44,7 +45,7 @@ from ._core.dtypes import (
     uint64,
 )
 from ._core.dtypes import bool_ as bool  # noqa: A001 - torch.bool
-from ._core.errors import DEVICE_ASSERT, NotModelled
+from ._core.errors import DEVICE_ASSERT, MISSING_API, NotModelled, module_getattr
 from ._core.layout import broadcast_shapes as _broadcast_shapes
 from ._core.layout import channels_last, contiguous_format, memory_format, preserve_format
 from ._core.modes import is_grad_enabled, is_inference_mode_enabled
@@ -157,3 +158,8 @@ def numel(input: Tensor) -> builtins.int:
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute, greater, less = abs, gt, lt
+
+
+if not TYPE_CHECKING:  # mypy keeps checking the names the model has
+    # A name torch has and the model lacks is missing API (NotModelled, MISSING_API).
+    __getattr__ = module_getattr(__name__)

@@ -7,7 +7,7 @@ https://docs.pytorch.org/docs/stable/generated/torch.optim.Optimizer.zero_grad.h
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._autograd.grad_mode import no_grad
 from ._core.errors import NotModelled
@@ -58,3 +58,9 @@ class SGD:
                 else:
                     g.requires_grad_(False)
                 g.zero_()
+
+
+if not TYPE_CHECKING:  # mypy keeps checking the names the model has
+    from ._core.errors import module_getattr
+
+    __getattr__ = module_getattr(__name__)  # a name torch has and the model lacks: NotModelled

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import reference_impl
+from reference_impl import MISSING_API
 
 from ..execute.observe import grad_of, is_tensor
 from ..execute.runner import NOT_MODELLED, Session, Trace
@@ -92,10 +93,7 @@ def _check(program: Program, device: str, torch_module: ModuleType,
             return CaseResult(program, device, INVALID, log.mismatches, tt.trace, ref.trace,
                               note=f"the program is not valid: step {i} raises {broken}")
         if r.error and r.error[0] == NOT_MODELLED:
-            # Earlier steps were compared, so a violation there still shows.
-            verdict = MISMATCH if log.mismatches else UNMODELLED
-            return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
-                              note=f"not modelled: {r.error[1]}")
+            return _refused(program, device, i, r.error[1], tt, ref, log)
         t = tt.step(step)
         if t.error and device_lost(t.error[1]):
             lost(device, step.code, t.error)
@@ -109,6 +107,46 @@ def _check(program: Program, device: str, torch_module: ModuleType,
         sync_values(tt.namespace, ref.namespace, t.state, r.state)
     verdict = MISMATCH if log.mismatches else PASS
     return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace)
+
+
+def _refused(program: Program, device: str, i: int, reason: str, tt: Session, ref: Session,
+             log: MismatchLog) -> CaseResult:
+    """The verdict on a program whose step ``i`` the reference refuses: UNMODELLED, or
+    MISMATCH where an earlier step already differed. A refusal for missing API (a name torch
+    may have and the model lacks) runs torch's same step first: a name torch lacks too makes
+    the program broken (INVALID). No other refusal runs torch's step: a DEVICE_ASSERT one
+    would end the process's use of CUDA."""
+    if MISSING_API in reason:
+        t = tt.step(program.steps[i - 1])
+        if t.error and device_lost(t.error[1]):
+            lost(device, program.steps[i - 1].code, t.error)
+        if lacks_too(reason, t.error):
+            assert t.error is not None
+            return CaseResult(program, device, INVALID, log.mismatches, tt.trace, ref.trace,
+                              note=f"the program is not valid: step {i} raises "
+                                   f"{t.error[0]}: {t.error[1]} (torch lacks the name too)")
+    # Earlier steps were compared, so a violation there still shows.
+    verdict = MISMATCH if log.mismatches else UNMODELLED
+    return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
+                      note=f"not modelled: {reason}")
+
+
+_MISSING_NAME = re.compile(rf"^(?:torch\.)?([\w.]+) {re.escape(MISSING_API)}")
+
+
+def lacks_too(reason: str, torch_error: tuple[str, str] | None) -> bool:
+    """Whether torch's error for a step says it lacks the name the reference refused
+    (``torch.Tensor.maxx``): an AttributeError for that attribute, or an ImportError for it."""
+    m = _MISSING_NAME.match(reason)
+    if m is None or torch_error is None:
+        return False
+    kind, message = torch_error
+    name = m.group(1).rpartition(".")[2]
+    if kind == "AttributeError":
+        return f"attribute '{name}'" in message
+    if kind in ("ImportError", "ModuleNotFoundError"):
+        return f"'{name}'" in message or f"'torch.{m.group(1)}'" in message
+    return False
 
 
 # Errors of a program itself, whatever torch does: Python raises them before torch is reached.

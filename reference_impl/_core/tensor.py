@@ -18,7 +18,7 @@ import numpy as np
 from . import layout as L
 from .device import device
 from .dtypes import bool_, complex64, dtype, float32, from_storage, to_storage
-from .errors import NotModelled
+from .errors import NotModelled, missing_api
 from .modes import MODES, CreationMeta
 from .storage import Storage, UntypedStorage, VersionCounter
 
@@ -33,7 +33,17 @@ class Size(tuple):
         return prod(self)
 
 
-class Tensor:
+class _TensorMeta(type):
+    """Tensor's type: a class attribute the model lacks (``torch.Tensor.storage``) is missing
+    API, as for an instance."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(f"type object 'Tensor' has no attribute '{name}'")
+        raise missing_api(f"torch.Tensor.{name}")
+
+
+class Tensor(metaclass=_TensorMeta):
     """A strided view onto a Storage. Construct through the factories, never directly."""
 
     __slots__ = (
@@ -50,6 +60,18 @@ class Tensor:
 
     # Tensors beat NumPy arrays in mixed binary operators, as torch.Tensor does.
     __array_priority__ = 1000
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """``torch.Tensor(2, 3)``, the legacy constructor: not modelled (the factories are)."""
+        raise missing_api("torch.Tensor(...), the legacy constructor,")
+
+    def __getattr__(self, name: str) -> Any:
+        """Only called for a name the class lacks: a method or attribute torch's Tensor may
+        have and the model does not. A dunder (Python's protocols probe them) or a slot not
+        yet set is Python's own AttributeError."""
+        if name.startswith("__") or name in Tensor.__slots__:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        raise missing_api(f"torch.Tensor.{name}")
 
     @classmethod
     def _new(cls, storage: Storage, offset: int, shape: Sequence[int], strides: Sequence[int],

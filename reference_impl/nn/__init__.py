@@ -1,5 +1,13 @@
 """``torch.nn``: only ``functional`` is modelled."""
 
+from typing import TYPE_CHECKING
+
 from . import functional as functional
 
 __all__ = ["functional"]
+
+
+if not TYPE_CHECKING:  # mypy keeps checking the names the model has
+    from .._core.errors import module_getattr
+
+    __getattr__ = module_getattr(__name__)  # a name torch has and the model lacks: NotModelled

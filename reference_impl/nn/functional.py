@@ -7,7 +7,7 @@ https://docs.pytorch.org/docs/stable/nn.functional.html
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -170,3 +170,9 @@ def softmax_focal_loss(input: Tensor, target: Tensor, alpha: Tensor | None = Non
     if reduction == "sum":
         return loss.sum()
     return loss
+
+
+if not TYPE_CHECKING:  # mypy keeps checking the names the model has
+    from .._core.errors import module_getattr
+
+    __getattr__ = module_getattr(__name__)  # a name torch has and the model lacks: NotModelled
