@@ -18,7 +18,7 @@ from reference_impl import DEVICE_ASSERT, MISSING_API, NotModelled
     ("m = x.max()", "torch.Tensor.max"),
     ("m = x.all()", "torch.Tensor.all"),
     ("m = torch.flip(x, (0,))", "torch.flip"),
-    ("m = torch.nn.Parameter(x)", "torch.nn.Parameter"),
+    ("m = torch.nn.Conv2d(1, 1, 1)", "torch.nn.Conv2d"),
     ("m = torch.nn.functional.relu(x)", "torch.nn.functional.relu"),
     ("m = torch.optim.Adam([x])", "torch.optim.Adam"),
     ("m = torch.autograd.Function", "torch.autograd.Function"),
@@ -26,7 +26,7 @@ from reference_impl import DEVICE_ASSERT, MISSING_API, NotModelled
     ("m = torch.Tensor.storage", "torch.Tensor.storage"),
     ("m = torch.Tensor(2, 3)", "torch.Tensor(...)"),
     ("import torch.linalg", "torch.linalg"),
-    ("from torch.nn import Parameter as m", "torch.nn.Parameter"),
+    ("from torch.nn import Conv2d as m", "torch.nn.Conv2d"),
     ("x //= 2", "torch.Tensor.__ifloordiv__"),
     ("m = 1.0 in x", "torch.Tensor.__contains__"),
     ("m = ~(x > 0)", "torch.Tensor.__invert__"),
@@ -87,7 +87,7 @@ def test_the_model_refuses_missing_names_and_keeps_pythons_protocols() -> None:
     """Without torch: a missing name is NotModelled with MISSING_API; dunders (which Python's
     protocols and NumPy probe) stay AttributeError; submodules import on demand."""
     x = reference_impl.ones(2)
-    for read in (lambda: reference_impl.flip, lambda: x.max, lambda: reference_impl.nn.Module,
+    for read in (lambda: reference_impl.flip, lambda: x.max, lambda: reference_impl.nn.Conv2d,
                  lambda: reference_impl.Tensor.storage):
         with pytest.raises(NotModelled, match=MISSING_API):
             read()

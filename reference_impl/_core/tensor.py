@@ -54,6 +54,8 @@ class Tensor(metaclass=_TensorMeta):
         "_inference",
         # autograd: the flag, the gradient, the node that made it, its AccumulateGrad
         "_requires_grad", "_grad", "_grad_fn", "_retains_grad", "_output_nr", "_accumulator",
+        # its hooks (register_hook), bound to its grad_fn or read by its AccumulateGrad
+        "_hooks",
         # the observer's hook: a version the documentation leaves open
         "_version_unspecified",
         "__weakref__")
@@ -97,6 +99,7 @@ class Tensor(metaclass=_TensorMeta):
         t._retains_grad = False
         t._output_nr = 0
         t._accumulator = None
+        t._hooks = None
         t._version_unspecified = False
         return t
 

@@ -55,6 +55,7 @@ mean = differentiable(R.mean)
 amax = differentiable(R.amax)
 amin = differentiable(R.amin)
 mm = differentiable(LA.mm)
+addmm = differentiable(LA.addmm)
 bmm = differentiable(LA.bmm)
 
 # ---- nn (reference_impl._kernels.nn) ------------------------------------------------------------

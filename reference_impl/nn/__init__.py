@@ -1,10 +1,12 @@
-"""``torch.nn``: only ``functional`` is modelled."""
+"""``torch.nn``: ``functional``, ``Parameter``, ``Module`` and ``Linear``."""
 
 from typing import TYPE_CHECKING
 
 from . import functional as functional
+from .modules import Linear, Module
+from .parameter import Parameter
 
-__all__ = ["functional"]
+__all__ = ["Linear", "Module", "Parameter", "functional"]
 
 
 if not TYPE_CHECKING:  # mypy keeps checking the names the model has
