@@ -22,7 +22,8 @@ from . import autograd as autograd
 from . import nn as nn
 from . import optim as optim
 from ._autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
-from ._core.device import device, set_host
+from ._core import dtypes as _dtypes
+from ._core.device import device
 from ._core.dtypes import (
     bfloat16,
     can_cast,
@@ -40,9 +41,6 @@ from ._core.dtypes import (
     promote_types,
     set_default_dtype,
     uint8,
-    uint16,
-    uint32,
-    uint64,
 )
 from ._core.dtypes import bool_ as bool  # noqa: A001 - torch.bool
 from ._core.errors import (
@@ -60,6 +58,7 @@ from ._core.modes import (
     is_warn_always_enabled,
     set_warn_always,
 )
+from ._core.release import follows, hosted, set_host
 from ._core.tensor import Size, Tensor
 from ._functions.arith import dot, matmul
 from ._functions.conversion import (
@@ -172,6 +171,20 @@ subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute, greater, less = abs, gt, lt
 
 
-if not TYPE_CHECKING:  # mypy keeps checking the names the model has
-    # A name torch has and the model lacks is missing API (NotModelled, MISSING_API).
-    __getattr__ = module_getattr(__name__)
+# Names torch gained in a release (``_core/release.py``, CHANGES): AttributeError before it.
+_SINCE = {"uint16": "barebones-unsigned", "uint32": "barebones-unsigned",
+          "uint64": "barebones-unsigned", "bcomplex32": "bcomplex32"}
+
+if TYPE_CHECKING:
+    from ._core.dtypes import bcomplex32, uint16, uint32, uint64
+else:  # mypy keeps checking the names the model has
+    _missing = module_getattr(__name__)
+
+    def __getattr__(name: str) -> object:
+        """A dtype of a later release than the one under check is absent, as in torch; any
+        other name the model lacks is missing API (NotModelled, MISSING_API)."""
+        if name in _SINCE:
+            if follows(_SINCE[name]):
+                return getattr(_dtypes, name)
+            raise AttributeError(f"module 'torch' has no attribute '{name}'")
+        return _missing(name)

@@ -76,8 +76,7 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
         torch_module = torch
     if expectations is None:
         expectations = active(str(torch_module.__version__), device, program.claims)
-    reference_impl.set_host(accelerator=has_accelerator(torch_module))
-    with fresh_state(torch_module):
+    with reference_impl.hosted(**host_facts(torch_module)), fresh_state(torch_module):
         return _check(program, device, torch_module, expectations)
 
 
@@ -228,7 +227,11 @@ def fresh_state(torch_module: ModuleType) -> Iterator[None]:
 
 def device_lost(message: str) -> bool:
     """Whether an error says the process can no longer use its accelerator (a CUDA device-side
-    assert, an illegal memory access): every later CUDA call in this process fails too."""
+    assert, an illegal memory access): every later CUDA call in this process fails too. A
+    host without a CUDA driver loses nothing ("CUDA error: CUDA driver version is insufficient
+    for CUDA runtime version", torch 2.0's pin_memory there): it never had CUDA."""
+    if "CUDA driver version is insufficient" in message:
+        return False
     return "CUDA error" in message or "device-side assert" in message
 
 
@@ -244,6 +247,18 @@ def lost(device: str, code: str, error: tuple[str, str]) -> None:
         print(text, file=sys.stderr, flush=True)
         os._exit(70)
     raise RuntimeError(text)
+
+
+def host_facts(torch_module: ModuleType) -> dict[str, Any]:
+    """What the reference is told about the torch under check: its release (the documented
+    behaviour it follows), its build and the host (reference_impl/_core/release.py)."""
+    backends = getattr(getattr(torch_module, "backends", None), "cuda", None)
+    built = getattr(backends, "is_built", None)
+    cuda = getattr(torch_module, "cuda", None)
+    return {"accelerator": has_accelerator(torch_module),
+            "cuda_built": bool(built()) if callable(built) else None,
+            "cuda": bool(cuda.is_available()) if cuda is not None else None,
+            "release": str(getattr(torch_module, "__version__", "")) or None}
 
 
 def has_accelerator(torch_module: ModuleType) -> bool | None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import layout as L
 from .device import device
-from .dtypes import bool_, complex64, dtype, float32, from_storage, to_storage
+from .dtypes import bcomplex32, bool_, complex64, dtype, float32, from_storage, to_storage
 from .errors import NotModelled, missing_api
 from .modes import MODES, CreationMeta
 from .storage import Storage, UntypedStorage, VersionCounter
@@ -107,6 +107,9 @@ class Tensor(metaclass=_TensorMeta):
     def _empty(cls, shape: Sequence[int], dt: dtype, dev: device,
                strides: Sequence[int] | None = None, *, initialised: bool = True) -> Tensor:
         shape = tuple(shape)
+        if dt is bcomplex32 and dev.type != "meta":
+            raise NotModelled("a bcomplex32 tensor with data (torch 2.14's experimental "
+                              "dtype: which of its kernels exist is not modelled)")
         st = L.contiguous_strides(shape) if strides is None else tuple(strides)
         nbytes = L.storage_extent(shape, st, 0) * dt.itemsize
         return cls._new(Storage(nbytes, dev, initialised=initialised), 0, shape, st, dt)

@@ -19,7 +19,7 @@ from .iterator import (
     assert_no_internal_overlap,
     check_same_device,
     emit,
-    not_implemented,
+    missing_kernel,
     refuse_barebones,
 )
 from .views import expand
@@ -52,8 +52,7 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         # (on CUDA every integer dtype raises as bool does: seen on an H200, torch 2.11).
         no_kernel = a._dtype is D.bool_ or (a.device.type == "cuda" and a._dtype.kind in "iu")
         if no_kernel and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
-            raise NotImplementedError(not_implemented(_bool_kernel(name, a.dim(), b.dim()),
-                                                      a._dtype))
+            raise missing_kernel(_bool_kernel(name, a.dim(), b.dim()), a._dtype)
         if not (a._storage.has_data() and b._storage.has_data()):
             return None
         with np.errstate(all="ignore"):
