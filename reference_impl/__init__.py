@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 
 from . import _derivatives as _derivatives  # noqa: F401  (registers the backward formulas)
 from . import _methods as _methods  # noqa: F401  (binds the Tensor methods)
+from . import accelerator as _accelerator
 from . import autograd as autograd
+from . import backends as backends
+from . import cuda as cuda
 from . import nn as nn
 from . import optim as optim
 from ._autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
@@ -173,18 +176,24 @@ absolute, greater, less = abs, gt, lt
 
 # Names torch gained in a release (``_core/release.py``, CHANGES): AttributeError before it.
 _SINCE = {"uint16": "barebones-unsigned", "uint32": "barebones-unsigned",
-          "uint64": "barebones-unsigned", "bcomplex32": "bcomplex32"}
+          "uint64": "barebones-unsigned", "bcomplex32": "bcomplex32",
+          "accelerator": "accelerator-namespace"}
+_RELEASED = {name: getattr(_dtypes, name) for name in ("uint16", "uint32", "uint64",
+                                                      "bcomplex32")}
+_RELEASED["accelerator"] = _accelerator
+del accelerator  # noqa: F821 - importing the submodule bound it: it is answered by release
 
 if TYPE_CHECKING:
+    from . import accelerator as accelerator
     from ._core.dtypes import bcomplex32, uint16, uint32, uint64
 else:  # mypy keeps checking the names the model has
     _missing = module_getattr(__name__)
 
     def __getattr__(name: str) -> object:
-        """A dtype of a later release than the one under check is absent, as in torch; any
-        other name the model lacks is missing API (NotModelled, MISSING_API)."""
+        """A dtype or namespace of a later release than the one under check is absent, as in
+        torch; any other name the model lacks is missing API (NotModelled, MISSING_API)."""
         if name in _SINCE:
             if follows(_SINCE[name]):
-                return getattr(_dtypes, name)
+                return _RELEASED[name]
             raise AttributeError(f"module 'torch' has no attribute '{name}'")
         return _missing(name)

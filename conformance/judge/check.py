@@ -258,6 +258,7 @@ def host_facts(torch_module: ModuleType) -> dict[str, Any]:
     return {"accelerator": has_accelerator(torch_module),
             "cuda_built": bool(built()) if callable(built) else None,
             "cuda": bool(cuda.is_available()) if cuda is not None else None,
+            "cuda_devices": int(cuda.device_count()) if cuda is not None else None,
             "release": str(getattr(torch_module, "__version__", "")) or None}
 
 

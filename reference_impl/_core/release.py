@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .errors import NotModelled
+
 
 @dataclass
 class Host:
@@ -23,6 +25,7 @@ class Host:
     accelerator: bool | None = None  # an accelerator usable from this process (pin_memory)
     cuda_built: bool | None = None  # torch compiled with CUDA (torch.backends.cuda.is_built())
     cuda: bool | None = None  # a CUDA device usable (torch.cuda.is_available())
+    cuda_devices: int | None = None  # torch.cuda.device_count()
     release: tuple[int, int] | None = None
 
 
@@ -30,21 +33,25 @@ HOST = Host()
 
 
 def set_host(*, accelerator: bool | None, cuda_built: bool | None = None,
-             cuda: bool | None = None, release: str | None = None) -> None:
+             cuda: bool | None = None, cuda_devices: int | None = None,
+             release: str | None = None) -> None:
     """Describe the torch under check (``release``: its version, ``"2.6.0+cu124"``) and its
     host. Every call describes the whole of it: what is not given becomes unknown."""
     HOST.accelerator = accelerator
     HOST.cuda_built = cuda_built
     HOST.cuda = cuda
+    HOST.cuda_devices = cuda_devices
     HOST.release = parse_release(release) if release else None
 
 
 @contextlib.contextmanager
 def hosted(*, accelerator: bool | None, cuda_built: bool | None = None,
-           cuda: bool | None = None, release: str | None = None) -> Iterator[None]:
+           cuda: bool | None = None, cuda_devices: int | None = None,
+           release: str | None = None) -> Iterator[None]:
     """``set_host`` for the time of one check; the description before it comes back after."""
     saved = dataclasses.replace(HOST)
-    set_host(accelerator=accelerator, cuda_built=cuda_built, cuda=cuda, release=release)
+    set_host(accelerator=accelerator, cuda_built=cuda_built, cuda=cuda,
+             cuda_devices=cuda_devices, release=release)
     try:
         yield
     finally:
@@ -99,6 +106,21 @@ CHANGES: dict[str, Change] = {
         "elementwise_dtypes: \"The corresponding complex dtypes are: ... bfloat16 -> "
         "bcomplex32\"); seen on 2.14.1: result_type(bfloat16 tensor, complex 0-dim) is "
         "torch.bcomplex32 and add raises \"add_stub\" not implemented for 'BComplex32'"),
+    "accelerator-namespace": Change(
+        (2, 6), "torch.accelerator exists (is_available, device_count, current_accelerator, "
+                "current_device_index)",
+        "the torch.accelerator page is in the documentation from 2.6 on; seen: absent on "
+        "2.0.1 (AttributeError), present on 2.6.0"),
+    "accelerator-of-the-build": Change(
+        (2, 7), "torch.accelerator.current_accelerator() answers the accelerator the build was "
+                "compiled for, or None (check_available=True: None unless one is usable); "
+                "before, it raised where none was available",
+        "docs 2.7 (generated/torch.accelerator.current_accelerator.html: \"Return the device "
+        "of the accelerator available at compilation time. If no accelerator were available "
+        "at compilation time, returns None\") against docs 2.6 (\"If there is no available "
+        "accelerator, this function will raise an exception\"); seen: RuntimeError on 2.6.0's "
+        "CUDA build without a GPU, torch.device('cuda') on 2.11.0 and 2.14.1, None on 2.13.0's "
+        "CPU build"),
 }
 
 NEWEST = (2, 14)  # the newest release whose documentation the model follows
@@ -136,6 +158,13 @@ def cuda_unavailable() -> Exception | None:
     return None
 
 
+def described(fact: bool | int | None, what: str) -> bool | int:
+    """A fact of the host the harness must have given (NotModelled when it did not)."""
+    if fact is None:
+        raise NotModelled(f"{what} on a host the harness did not describe")
+    return fact
+
+
 def pinning_unavailable() -> Exception | None:
     """The error ``pin_memory()`` raises on a host without an accelerator; None where one is
     present. No document fixes the message, which each build words its own way.
@@ -144,7 +173,8 @@ def pinning_unavailable() -> Exception | None:
     accelerator ("Cannot access accelerator device when none is available."); the CUDA builds
     of 2.11.0 and 2.14.1 initialise CUDA ("Found no NVIDIA driver on your system"); 2.0.1's
     CUDA build calls the CUDA runtime ("CUDA driver version is insufficient for CUDA runtime
-    version"). Releases between those run are placed with the next older one seen."""
+    version"). Releases between those run are placed with the next older one seen. The same
+    errors answer torch.accelerator.current_device_index() without an accelerator (2.6 on)."""
     if HOST.accelerator:
         return None
     if not HOST.cuda_built:
