@@ -98,8 +98,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         grad = g[0] if reduction == "none" else div(g[0], n) if reduction == "mean" else g[0]
         gi = mul(sub(sig, st.tensor), grad) if requires_grad(input) else None
         gt = mul(neg(si.tensor), grad) if requires_grad(target) else None
-        # torch's kernel builds both with in-place steps: their versions when stolen.
-        for t, bumps in ((gi, 3 if reduction == "mean" else 2),
+        # torch's kernel builds both with in-place steps: their versions when stolen. With
+        # create_graph (grad mode on) input's gradient is built out of place but for the mean's
+        # division (seen on 2.0.1 and 2.13.0: 1 for "mean", 0 otherwise).
+        kernel_steps = 0 if is_grad_enabled() else 2
+        for t, bumps in ((gi, (1 if reduction == "mean" else 0) + kernel_steps),
                          (gt, 1 if reduction == "mean" else 0)):
             if t is not None:
                 for _ in range(bumps):
