@@ -172,3 +172,21 @@ def test_a_failed_out_resize_is_the_recorded_departure() -> None:
     assert "170298" in result.expectation.url
     program = prog(*OVERLONG_OUT.splitlines())
     assert check(program, expectations=[]).verdict == MISMATCH
+
+
+def test_clamps_gradient_at_a_bound_is_the_documented_one() -> None:
+    """The autograd notes' rule gives 0 where the input equals a bound; torch up to 2.13 gives
+    1 (its expectation entry), 2.14 gives 0."""
+    x = ref.tensor([-1.0, 0.0, 1.5], requires_grad=True)
+    x.clamp(-1, 1.5).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 1.0, 0.0]
+    result = check_source("p = torch.tensor(-1.0, requires_grad=True)\n"
+                          "p.clamp(min=-1).backward()\ng = p.grad")
+    import torch
+    from packaging.version import Version
+    if Version(torch.__version__).release < (2, 14):
+        assert result.verdict == EXPECTED, result.explain()
+        assert result.expectation is not None and result.expectation.id == \
+            "clamp-gradient-at-bound"
+    else:
+        assert result.verdict == PASS, result.explain()
