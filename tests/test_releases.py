@@ -190,3 +190,20 @@ def test_clamps_gradient_at_a_bound_is_the_documented_one() -> None:
             "clamp-gradient-at-bound"
     else:
         assert result.verdict == PASS, result.explain()
+
+
+@pytest.mark.parametrize(("release", "depth"), [("2.6.0", (2, 1, 2)), ("2.11.0", (1, 1, 1))])
+def test_a_whole_slice_in_a_tuple_index_is_a_node_up_to_2_6(release: str,
+                                                            depth: tuple[int, ...]) -> None:
+    """p[:, 1], p[:, 0:3] and p1[None, :]: how many view nodes lie between them and the leaf
+    (seen: 2.0.1 and 2.6.0 record ``:`` as a SliceBackward0; 2.11.0 on do not)."""
+    def nodes(t: ref.Tensor) -> int:
+        n, fn = 0, t.grad_fn
+        while fn is not None and type(fn).__name__ != "AccumulateGrad":
+            n += 1
+            fn = fn.next_functions[0][0]
+        return n
+    with cpu_build(release):
+        p = ref.ones(2, 3, requires_grad=True)
+        assert (nodes(p[:, 1]), nodes(p[:, 0:3]), nodes(ref.ones(3, requires_grad=True)[None, :])
+                ) == depth

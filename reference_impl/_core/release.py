@@ -121,6 +121,15 @@ CHANGES: dict[str, Change] = {
         "accelerator, this function will raise an exception\"); seen: RuntimeError on 2.6.0's "
         "CUDA build without a GPU, torch.device('cuda') on 2.11.0 and 2.14.1, None on 2.13.0's "
         "CPU build"),
+    "whole-slices-elided": Change(
+        (2, 11), "inside a tuple index, a slice over a whole dimension (``:``, or 0 to at least "
+                 "its end) is no view of its own: p[:, 1] is one SelectBackward0, p[:, 0:3] an "
+                 "AliasBackward0; before, only a slice whose stop is the size exactly was, "
+                 "and ``:`` recorded a SliceBackward0 (p[:, 1]: SelectBackward0 of "
+                 "SliceBackward0)",
+        "not documented (the graph's depth is compared, its node names are not); seen: the "
+        "old rule on 2.0.1 and 2.6.0, the new one on 2.11.0, 2.13.0 and 2.14.1; releases "
+        "between are placed with 2.6"),
 }
 
 NEWEST = (2, 14)  # the newest release whose documentation the model follows
