@@ -207,3 +207,38 @@ def test_a_whole_slice_in_a_tuple_index_is_a_node_up_to_2_6(release: str,
         p = ref.ones(2, 3, requires_grad=True)
         assert (nodes(p[:, 1]), nodes(p[:, 0:3]), nodes(ref.ones(3, requires_grad=True)[None, :])
                 ) == depth
+
+
+def test_fill_with_a_tensor_checks_overlap_from_2_6() -> None:
+    """x[...] = 7 on the CPU fills with a 0-dim tensor of x's device: an expanded x is refused
+    from 2.6 on (seen), written on 2.0.1 (seen)."""
+    with cpu_build("2.0.1"):
+        x = ref.zeros(1).expand(3)
+        x[...] = 7
+        assert x.tolist() == [7.0, 7.0, 7.0]
+    with cpu_build("2.6.0"), pytest.raises(RuntimeError, match="more than one element"):
+        ref.zeros(1).expand(3)[...] = 7
+
+
+def test_item_of_a_meta_tensor_by_release() -> None:
+    for release, kind in (("2.0.1", NotImplementedError), ("2.6.0", RuntimeError)):
+        with cpu_build(release), pytest.raises(kind) as e:
+            ref.tensor(0.0, device="meta").item()
+        assert type(e.value) is kind
+
+
+@pytest.mark.parametrize(("torch_version", "dev", "path", "torch_value", "reference", "entry"), [
+    ("2.0.1", "meta", "t.dtype", "torch.float32", "torch.int64",
+     "meta-full-of-an-int-is-float32"),
+    ("2.6.0", "cpu", "error", "TypeError: 'numpy.bool' object cannot be interpreted as an "
+     "integer", None, "tensor-of-numpy-bool-scalar"),
+    ("2.6.0", "meta", "t.dtype", "torch.float32", "torch.int64", None),
+    ("2.11.0", "cpu", "error", "TypeError: 'numpy.bool' object cannot be interpreted as an "
+     "integer", None, None)])
+def test_the_release_entries_apply_where_seen(torch_version: str, dev: str, path: str,
+                                              torch_value: object, reference: object,
+                                              entry: str | None) -> None:
+    from conformance.judge.expectations import active
+    found = [e.id for e in active(torch_version, dev)
+             if e.matches(path, torch_value, reference)]
+    assert found == ([entry] if entry else [])

@@ -130,6 +130,18 @@ CHANGES: dict[str, Change] = {
         "not documented (the graph's depth is compared, its node names are not); seen: the "
         "old rule on 2.0.1 and 2.6.0, the new one on 2.11.0, 2.13.0 and 2.14.1; releases "
         "between are placed with 2.6"),
+    "fill-tensor-overlap-check": Change(
+        (2, 6), "fill_ with a 0-dim tensor on self's device (so x[...] = t and x[:] = 7 on the "
+                "CPU) refuses an expanded self, as copy_ does (INPLACE-05: op by op, as torch "
+                "checks); before, it wrote the shared locations",
+        "seen: no check on 2.0.1, the check on 2.6.0, 2.11.0, 2.13.0 and 2.14.1; releases "
+        "between are placed with 2.0"),
+    "meta-item-refusal": Change(
+        (2, 6), "item() of a meta tensor raises RuntimeError (\"Tensor.item() cannot be "
+                "called on meta tensors\"); before, NotImplementedError (no meta kernel for "
+                "aten::_local_scalar_dense)",
+        "seen: NotImplementedError on 2.0.1, RuntimeError on 2.6.0 and later; releases "
+        "between are placed with 2.0"),
 }
 
 NEWEST = (2, 14)  # the newest release whose documentation the model follows

@@ -20,6 +20,7 @@ from .device import device
 from .dtypes import bcomplex32, bool_, complex64, dtype, float32, from_storage, to_storage
 from .errors import NotModelled, missing_api
 from .modes import MODES, CreationMeta
+from .release import follows
 from .storage import Storage, UntypedStorage, VersionCounter
 
 
@@ -280,6 +281,9 @@ class Tensor(metaclass=_TensorMeta):
         if n != 1:
             raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
         if self.device.type == "meta":
+            if not follows("meta-item-refusal"):
+                raise NotImplementedError("Could not run 'aten::_local_scalar_dense' with "
+                                          "arguments from the 'Meta' backend.")
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         v = _to_python(self._values().reshape(()), self._dtype)
         return v.item()
