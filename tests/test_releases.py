@@ -242,3 +242,19 @@ def test_the_release_entries_apply_where_seen(torch_version: str, dev: str, path
     found = [e.id for e in active(torch_version, dev)
              if e.matches(path, torch_value, reference)]
     assert found == ([entry] if entry else [])
+
+
+@pytest.mark.parametrize(("release", "raises"), [("2.0.1", True), ("2.6.0", False)])
+def test_a_second_backward_through_mean_by_release(release: str, raises: bool) -> None:
+    """mean's node saved its input up to 2.0 (seen): a second backward through the freed graph
+    raised there; from 2.6 it saves sizes only and runs."""
+    with cpu_build(release):
+        x = ref.ones(2, 3, requires_grad=True)
+        y = x.mean()
+        y.backward()
+        if raises:
+            with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+                y.backward()
+        else:
+            y.backward()
+            assert x.grad is not None and x.grad.tolist()[0][0] == pytest.approx(2 / 6)

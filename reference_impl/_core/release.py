@@ -142,6 +142,13 @@ CHANGES: dict[str, Change] = {
                 "aten::_local_scalar_dense)",
         "seen: NotImplementedError on 2.0.1, RuntimeError on 2.6.0 and later; releases "
         "between are placed with 2.0"),
+    "mean-saves-sizes": Change(
+        (2, 6), "mean's backward node saves no tensor (its sizes only), so a second backward "
+                "through it after the graph was freed runs; before, it saved its input "
+                "(grad_fn._saved_self) and raised \"Trying to backward through the graph a "
+                "second time\"",
+        "seen: _saved_self and the error on 2.0.1, neither on 2.6.0 and later; releases "
+        "between are placed with 2.0"),
 }
 
 NEWEST = (2, 14)  # the newest release whose documentation the model follows
