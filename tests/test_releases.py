@@ -258,3 +258,13 @@ def test_a_second_backward_through_mean_by_release(release: str, raises: bool) -
         else:
             y.backward()
             assert x.grad is not None and x.grad.tolist()[0][0] == pytest.approx(2 / 6)
+
+
+@pytest.mark.parametrize(("release", "phrase"), [
+    ("2.13.0", "Expected size for first two dimensions of batch2 tensor"),
+    ("2.14.1", "mat1 and mat2 shapes cannot be multiplied")])
+def test_matmul_folds_a_viewable_batch_from_2_14(release: str, phrase: str) -> None:
+    """A (1, 2, 3) batch sliced with [::2] by a (4, 2) matrix: bmm's error up to 2.13, mm's
+    (the batch folded into rows) from 2.14 (seen on both)."""
+    with cpu_build(release), pytest.raises(RuntimeError, match=phrase):
+        ref.matmul(ref.zeros(2, 2, 3)[::2], ref.zeros(4, 2))

@@ -149,6 +149,15 @@ CHANGES: dict[str, Change] = {
                 "second time\"",
         "seen: _saved_self and the error on 2.0.1, neither on 2.6.0 and later; releases "
         "between are placed with 2.0"),
+    "matmul-folds-viewable-batch": Change(
+        (2, 14), "matmul of a batch by a matrix folds the batch into the rows of one mm when "
+                 "the leading dims can be viewed as rows, size-1 dims left out (so its errors "
+                 "are mm's: \"mat1 and mat2 shapes cannot be multiplied\"); before, every "
+                 "leading stride had to be the next one times the next size, or it ran bmm "
+                 "(\"Expected size for first two dimensions of batch2 tensor\")",
+        "not documented (matmul's docs fix no message); seen: (1, 2, 3) from [::2] and "
+        "(2, 1, 3) from [:, :1] fold on 2.14.1 and not on 2.13.0; a strided row dim folds on "
+        "neither"),
 }
 
 NEWEST = (2, 14)  # the newest release whose documentation the model follows
