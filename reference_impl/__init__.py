@@ -14,14 +14,19 @@ each op computes) -> ``_autograd`` (graph, recording wrapper, formula table) -> 
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING
 
 from . import _derivatives as _derivatives  # noqa: F401  (registers the backward formulas)
 from . import _methods as _methods  # noqa: F401  (binds the Tensor methods)
+from . import accelerator as _accelerator
 from . import autograd as autograd
+from . import backends as backends
+from . import cuda as cuda
 from . import nn as nn
 from . import optim as optim
 from ._autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
-from ._core.device import device, set_host
+from ._core import dtypes as _dtypes
+from ._core.device import device
 from ._core.dtypes import (
     bfloat16,
     can_cast,
@@ -39,12 +44,15 @@ from ._core.dtypes import (
     promote_types,
     set_default_dtype,
     uint8,
-    uint16,
-    uint32,
-    uint64,
 )
 from ._core.dtypes import bool_ as bool  # noqa: A001 - torch.bool
-from ._core.errors import DEVICE_ASSERT, ONCE_PER_PROCESS, NotModelled
+from ._core.errors import (
+    DEVICE_ASSERT,
+    MISSING_API,
+    ONCE_PER_PROCESS,
+    NotModelled,
+    module_getattr,
+)
 from ._core.layout import broadcast_shapes as _broadcast_shapes
 from ._core.layout import channels_last, contiguous_format, memory_format, preserve_format
 from ._core.modes import (
@@ -53,6 +61,7 @@ from ._core.modes import (
     is_warn_always_enabled,
     set_warn_always,
 )
+from ._core.release import follows, hosted, set_host
 from ._core.tensor import Size, Tensor
 from ._functions.arith import dot, matmul
 from ._functions.conversion import (
@@ -177,3 +186,28 @@ def numel(input: Tensor) -> builtins.int:
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute, greater, less = abs, gt, lt
+
+
+# Names torch gained in a release (``_core/release.py``, CHANGES): AttributeError before it.
+_SINCE = {"uint16": "barebones-unsigned", "uint32": "barebones-unsigned",
+          "uint64": "barebones-unsigned", "bcomplex32": "bcomplex32",
+          "accelerator": "accelerator-namespace"}
+_RELEASED = {name: getattr(_dtypes, name) for name in ("uint16", "uint32", "uint64",
+                                                      "bcomplex32")}
+_RELEASED["accelerator"] = _accelerator
+del accelerator  # noqa: F821 - importing the submodule bound it: it is answered by release
+
+if TYPE_CHECKING:
+    from . import accelerator as accelerator
+    from ._core.dtypes import bcomplex32, uint16, uint32, uint64
+else:  # mypy keeps checking the names the model has
+    _missing = module_getattr(__name__)
+
+    def __getattr__(name: str) -> object:
+        """A dtype or namespace of a later release than the one under check is absent, as in
+        torch; any other name the model lacks is missing API (NotModelled, MISSING_API)."""
+        if name in _SINCE:
+            if follows(_SINCE[name]):
+                return _RELEASED[name]
+            raise AttributeError(f"module 'torch' has no attribute '{name}'")
+        return _missing(name)

@@ -409,7 +409,9 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
              inputs: Any = None) -> None:
     """https://docs.pytorch.org/docs/stable/generated/torch.autograd.backward.html"""
     if inputs is not None and not isinstance(inputs, Tensor) and len(inputs) == 0:
-        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        # Note: "'inputs' argument to backward() cannot be empty." on 2.0, with backquotes on
+        # 2.6 and later: the quoting is each release's own.
+        raise RuntimeError("cannot be empty.")
     outs = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     ins = None if inputs is None else ((inputs,) if isinstance(inputs, Tensor) else
                                         tuple(inputs))

@@ -16,6 +16,7 @@ from typing import Any
 from ._autograd import hooks as AH
 from ._autograd import variable as AV
 from ._core import dtypes as D
+from ._core.errors import missing_api
 from ._core.tensor import Tensor
 from ._engine import tensor_backward
 from ._functions import arith, conversion, indexing, ops, views
@@ -136,8 +137,37 @@ OPERATORS: dict[str, Callable[..., Any]] = {
 }
 
 
+# Python protocols torch's Tensor implements and the model does not. Each is bound to a refusal
+# (missing API, NotModelled), so a program that reaches one is UNMODELLED instead of falling
+# back on Python's default behaviour: ``x //= 2`` rebinding a new object where torch writes in
+# place, ``reversed(x)`` or ``1 in x`` iterating rows, ``np.asarray(x)`` an array of objects.
+MISSING_PROTOCOLS = (
+    "__and__", "__or__", "__xor__", "__invert__", "__mod__", "__lshift__", "__rshift__",
+    "__pos__", "__rand__", "__ror__", "__rxor__", "__rmod__", "__rlshift__", "__rrshift__",
+    "__iand__", "__ior__", "__ixor__", "__imod__", "__ilshift__", "__irshift__", "__ifloordiv__",
+    "__ipow__", "__contains__", "__reversed__", "__delitem__", "__array__", "__array_wrap__",
+    "__deepcopy__", "__reduce_ex__", "__setstate__", "__dlpack__", "__dlpack_device__")
+
+
+def _refusal(name: str) -> Callable[..., Any]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        raise missing_api(f"torch.Tensor.{name}")
+    method.__name__ = name
+    return method
+
+
+def _format(self: Tensor, spec: str) -> str:
+    """``format(x, "")`` is ``str(x)``; a format spec (torch formats a 0-dim tensor's value
+    with it) is not modelled."""
+    if spec:
+        raise missing_api("torch.Tensor.__format__ with a format spec")
+    return str(self)
+
+
 def _members() -> dict[str, Any]:
-    members: dict[str, Any] = {**FUNCTIONS, **PROPERTIES, **OTHER_METHODS, **OPERATORS}
+    members: dict[str, Any] = {name: _refusal(name) for name in MISSING_PROTOCOLS}
+    members.update({**FUNCTIONS, **PROPERTIES, **OTHER_METHODS, **OPERATORS,
+                    "__format__": _format})
     for name in IN_PLACE:
         members[name + "_"] = in_place(FUNCTIONS[name])
     for alias, name in ALIASES.items():

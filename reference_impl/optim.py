@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._autograd.grad_mode import enable_grad, no_grad
 from ._core.errors import NotModelled
@@ -198,3 +198,8 @@ def _multi_tensor_sgd(params: list[Tensor], bufs: list[Any], group: dict[str, An
         for g, i in zip(grads, idx):
             params[i].add_(g, alpha=-group["lr"])
 
+
+if not TYPE_CHECKING:  # mypy keeps checking the names the model has
+    from ._core.errors import module_getattr
+
+    __getattr__ = module_getattr(__name__)  # a name torch has and the model lacks: NotModelled

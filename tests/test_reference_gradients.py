@@ -130,3 +130,18 @@ def test_accumulation_adds_across_backward_calls() -> None:
     (x * 3).sum().backward()
     assert x.grad is first
     np.testing.assert_allclose(_values(x.grad), [5.0, 7.0])
+
+
+@pytest.mark.parametrize(("reduction", "create_graph", "versions"), [
+    ("mean", False, (3, 1)), ("mean", True, (1, 1)), ("sum", False, (2, 0)),
+    ("sum", True, (0, 0)), ("none", True, (0, 0))])
+def test_bce_with_logits_gradient_versions(reduction: str, create_graph: bool,
+                                           versions: tuple[int, int]) -> None:
+    """The versions of binary_cross_entropy_with_logits's gradients as torch's kernel leaves
+    them (in-place steps), and with create_graph (built out of place but for the mean's
+    division): seen on 2.0.1 and 2.13.0."""
+    x = R.tensor([-4.0, 1.0], requires_grad=True)
+    t = R.tensor([0.25, 0.5], requires_grad=True)
+    y = R.nn.functional.binary_cross_entropy_with_logits(x, t, reduction=reduction)
+    gx, gt = R.autograd.grad(y.sum(), [x, t], create_graph=create_graph)
+    assert (gx._version, gt._version) == versions

@@ -22,7 +22,7 @@ LAYERS = (
     ("_functions",),
     ("_derivatives", "_engine"),
     ("_methods",),
-    ("", "autograd", "nn", "optim"),  # the public namespace
+    ("", "accelerator", "autograd", "backends", "cuda", "nn", "optim"),  # the public namespace
 )
 
 

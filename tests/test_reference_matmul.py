@@ -33,3 +33,15 @@ OTHERS = {
 def test_matmul_of_a_batch_folds_only_without_a_copy(batch: str, other: str) -> None:
     result = check(prog(f"a = {BATCHES[batch]}", f"b = {OTHERS[other]}", "r = torch.matmul(a, b)"))
     assert result.verdict == PASS, result.explain()
+
+
+
+@pytest.mark.parametrize("out", ["torch.tensor([[-4.0]], dtype=torch.bfloat16).expand(2, 1)",
+                                 "torch.zeros(1, 2, dtype=torch.bfloat16).expand(2, 2)"])
+def test_an_expanded_out_is_refused_only_when_not_resized(out: str) -> None:
+    """mm's out= of the wrong shape is resized (restrided contiguously) before anything is
+    written, so an expanded one is not refused for overlap; one of the right shape is (seen on
+    2.0.1 to 2.14.1: the first warns and writes, the second raises)."""
+    result = check(prog("a = torch.ones(2, 1, dtype=torch.bfloat16)", f"o = {out}",
+                        "r = torch.mm(a, a.t(), out=o)"))
+    assert result.verdict == PASS, result.explain()

@@ -4,6 +4,7 @@ __setitem__ and fresh ops interleave, and every live tensor is compared after ev
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -11,14 +12,29 @@ from hypothesis import reject, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
+import reference_impl
 from conformance.execute.runner import NOT_MODELLED, Session
 from conformance.generate.grad_strategies import GRAD_FAMILIES, GRAD_MIX, grad_source
 from conformance.generate.strategies import FAMILIES, Drafter, source
-from conformance.judge.check import MISMATCH, CaseResult, expected_departure, scope_for, sync_values
+from conformance.judge.check import (
+    MISMATCH,
+    CaseResult,
+    expected_departure,
+    host_facts,
+    scope_for,
+    sync_values,
+)
 from conformance.judge.expectations import active
 from conformance.judge.mismatch import compare_steps
 from conformance.pytest_plugin import harness
 from conformance.pytest_plugin.harness import META_GRADS
+
+
+def described_host() -> AbstractContextManager[None]:
+    """The machine runs the reference outside check(): describe this torch to it (its release,
+    build and host) as check() does, for the whole run."""
+    import torch
+    return reference_impl.hosted(**host_facts(torch))
 
 
 def machine(device: str, families: dict[str, Any] | None = None,
@@ -102,10 +118,11 @@ def test_memory_semantics_state_machine(device: str, stateful_examples: int) -> 
     # On meta only views run: meta functions compute metadata, and the kernels' dtype and
     # value checks (test_programs.KERNEL_CHECKS) run on CPU and CUDA alone.
     meta = device.split(":")[0] == "meta"
-    run_state_machine_as_test(
-        machine(device, {"view": FAMILIES["view"]} if meta else None),
-        settings=settings(current, stateful_step_count=20,
-                          max_examples=stateful_examples))
+    with described_host():
+        run_state_machine_as_test(
+            machine(device, {"view": FAMILIES["view"]} if meta else None),
+            settings=settings(current, stateful_step_count=20,
+                              max_examples=stateful_examples))
 
 
 @pytest.mark.no_meta(META_GRADS)
@@ -120,7 +137,8 @@ def test_autograd_state_machine(device: str, stateful_examples: int) -> None:
     grads, layouts, grad_fn graphs, leaf flags, errors and warnings are compared after every
     step."""
     current = settings()
-    run_state_machine_as_test(
-        machine(device, GRAD_FAMILIES, GRAD_MIX, grad_source),
-        settings=settings(current, stateful_step_count=20,
-                          max_examples=stateful_examples))
+    with described_host():
+        run_state_machine_as_test(
+            machine(device, GRAD_FAMILIES, GRAD_MIX, grad_source),
+            settings=settings(current, stateful_step_count=20,
+                              max_examples=stateful_examples))

@@ -15,9 +15,25 @@ from typing import Any
 
 Facts = dict[str, Any]
 
+def attr(obj: Any, name: str, default: Any = None) -> Any:
+    """``getattr`` with a default that never raises: the reference refuses a name it lacks with
+    NotModelled (missing API), not AttributeError, and observation never crashes."""
+    try:
+        return getattr(obj, name)
+    except Exception:  # noqa: BLE001
+        return default
+
+
+_ABSENT = object()
+
+
+def has(obj: Any, name: str) -> bool:
+    return attr(obj, name, _ABSENT) is not _ABSENT
+
+
 def is_tensor(x: Any) -> bool:
     t = type(x)
-    return hasattr(t, "untyped_storage") and hasattr(t, "stride") and hasattr(x, "dtype")
+    return has(t, "untyped_storage") and has(t, "stride") and has(x, "dtype")
 
 
 def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
@@ -44,12 +60,12 @@ def attached_tensors(name: str, value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if is_tensor(value):
         return out
-    named = getattr(value, "named_parameters", None)
-    if callable(named) and hasattr(value, "_parameters"):
+    named = attr(value, "named_parameters")
+    if callable(named) and has(value, "_parameters"):
         for pname, p in named():
             out[f"{name}.{pname}"] = p
         return out
-    state, groups = getattr(value, "state", None), getattr(value, "param_groups", None)
+    state, groups = attr(value, "state"), attr(value, "param_groups")
     if isinstance(state, dict) and isinstance(groups, list):
         for gi, group in enumerate(groups):
             for pi, p in enumerate(group.get("params", ()) if isinstance(group, dict) else ()):
@@ -159,7 +175,7 @@ def value_facts(v: Any, identities: Identities | None = None) -> Facts:
             return {"type": kind, "value": what}
     if kind == "Size":
         return {"type": kind, "value": [int(x) for x in v]}
-    if hasattr(v, "next_functions") and hasattr(v, "name"):
+    if has(v, "next_functions") and has(v, "name"):
         return {"type": "node", "node": kind}  # a grad_fn bound to a name
     if callable(v) and not isinstance(v, type):
         return {"type": kind}  # functions and bound methods: the type alone
@@ -167,7 +183,7 @@ def value_facts(v: Any, identities: Identities | None = None) -> Facts:
 
 
 def _strided(t: Any) -> bool:
-    return str(getattr(t, "layout", "torch.strided")) == "torch.strided"
+    return str(attr(t, "layout", "torch.strided")) == "torch.strided"
 
 
 def _storage_key(t: Any) -> Any:
@@ -179,7 +195,7 @@ def _storage_key(t: Any) -> Any:
 
 
 def _version(t: Any) -> Any:
-    if getattr(t, "_version_unspecified", False) is True:  # the reference leaves it open
+    if attr(t, "_version_unspecified", False) is True:  # the reference leaves it open
         return UNSPECIFIED
     try:
         return int(t._version)
@@ -229,7 +245,7 @@ def _within_storage(t: Any) -> bool:
 def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) -> Facts:
     """Every fact of a tensor; what cannot be read is recorded as unobservable, never raised.
     Tensors of another layout than strided (sparse) have no strides, storage or values here."""
-    layout = str(getattr(t, "layout", "torch.strided"))
+    layout = str(attr(t, "layout", "torch.strided"))
     if layout != "torch.strided":
         return {"layout": layout, "shape": list(t.shape), "dtype": str(t.dtype),
                 "device": str(t.device)}
@@ -275,9 +291,9 @@ def _strided_facts(t: Any, names_by_id: dict[int, str], with_values: bool) -> Fa
             for f, nr in grad_fn.next_functions]
         facts["retains_grad"] = bool(t.retains_grad)
         # The reference says when the graph's node names are left open (double backward).
-        if getattr(t, "_unspecified_graph", False) is True:
+        if attr(t, "_unspecified_graph", False) is True:
             facts["grad_fn"] = facts["grad_fn.next_functions"] = UNSPECIFIED
-    inference = getattr(t, "is_inference", None)
+    inference = attr(t, "is_inference", None)
     if callable(inference) and inference():
         facts["is_inference"] = True
     if t.is_complex() and t.is_conj():
@@ -289,7 +305,7 @@ def _strided_facts(t: Any, names_by_id: dict[int, str], with_values: bool) -> Fa
         # op, which raises for a view whose grad_fn can no longer be rebuilt (seen on CUDA).
         values = plain(t.detach().tolist())
         # The reference says which elements hold uninitialised memory; those are not facts.
-        hook = getattr(t, "_unspecified", None)
+        hook = attr(t, "_unspecified", None)
         unspecified = hook() if callable(hook) else []
         facts["values"] = _mark_unspecified(values, unspecified) if unspecified else values
     return facts
@@ -387,7 +403,7 @@ def _array_key(a: Any, ranges: list[tuple[Any, tuple[int, int]]]) -> Any:
             if start and start <= addr < start + nbytes:
                 return key
     root = a
-    while _is_ndarray(getattr(root, "base", None)):
+    while _is_ndarray(attr(root, "base", None)):
         root = root.base
     return ("array", int(root.__array_interface__["data"][0]) if root.size else id(a))
 

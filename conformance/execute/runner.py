@@ -105,7 +105,13 @@ def _builtins_importing(model: ModuleType) -> dict[str, Any]:
                  level: int = 0) -> Any:
         if level == 0 and (name == "torch" or name.startswith("torch.")):
             mod_name = model.__name__ + name[len("torch"):]
-            module = importlib.import_module(mod_name)
+            try:
+                module = importlib.import_module(mod_name)
+            except ModuleNotFoundError as e:
+                if not (e.name or "").startswith(model.__name__):
+                    raise
+                # A torch module the model lacks is missing API (torch.linalg, torch.cuda).
+                raise model.NotModelled(f"{name} {model.MISSING_API}") from None
             return module if fromlist else model
         return real(name, globals, locals, fromlist, level)
     return {**vars(builtins), "__import__": redirect}

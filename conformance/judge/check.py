@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import reference_impl
+from reference_impl import MISSING_API
 
 from ..execute.observe import attached_tensors, grad_of, is_tensor
 from ..execute.runner import NOT_MODELLED, Session, Trace
@@ -75,8 +76,7 @@ def check(program: Program, device: str = "cpu", torch_module: ModuleType | None
         torch_module = torch
     if expectations is None:
         expectations = active(str(torch_module.__version__), device, program.claims)
-    reference_impl.set_host(accelerator=has_accelerator(torch_module))
-    with fresh_state(torch_module):
+    with reference_impl.hosted(**host_facts(torch_module)), fresh_state(torch_module):
         return _check(program, device, torch_module, expectations)
 
 
@@ -93,10 +93,7 @@ def _check(program: Program, device: str, torch_module: ModuleType,
             return CaseResult(program, device, INVALID, log.mismatches, tt.trace, ref.trace,
                               note=f"the program is not valid: step {i} raises {broken}")
         if r.error and r.error[0] == NOT_MODELLED:
-            # Earlier steps were compared, so a violation there still shows.
-            verdict = MISMATCH if log.mismatches else UNMODELLED
-            return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
-                              note=f"not modelled: {r.error[1]}")
+            return _refused(program, device, i, r.error[1], tt, ref, log)
         t = tt.step(step)
         if t.error and device_lost(t.error[1]):
             lost(device, step.code, t.error)
@@ -110,6 +107,46 @@ def _check(program: Program, device: str, torch_module: ModuleType,
         sync_values(tt.namespace, ref.namespace, t.state, r.state)
     verdict = MISMATCH if log.mismatches else PASS
     return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace)
+
+
+def _refused(program: Program, device: str, i: int, reason: str, tt: Session, ref: Session,
+             log: MismatchLog) -> CaseResult:
+    """The verdict on a program whose step ``i`` the reference refuses: UNMODELLED, or
+    MISMATCH where an earlier step already differed. A refusal for missing API (a name torch
+    may have and the model lacks) runs torch's same step first: a name torch lacks too makes
+    the program broken (INVALID). No other refusal runs torch's step: a DEVICE_ASSERT one
+    would end the process's use of CUDA."""
+    if MISSING_API in reason:
+        t = tt.step(program.steps[i - 1])
+        if t.error and device_lost(t.error[1]):
+            lost(device, program.steps[i - 1].code, t.error)
+        if lacks_too(reason, t.error):
+            assert t.error is not None
+            return CaseResult(program, device, INVALID, log.mismatches, tt.trace, ref.trace,
+                              note=f"the program is not valid: step {i} raises "
+                                   f"{t.error[0]}: {t.error[1]} (torch lacks the name too)")
+    # Earlier steps were compared, so a violation there still shows.
+    verdict = MISMATCH if log.mismatches else UNMODELLED
+    return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
+                      note=f"not modelled: {reason}")
+
+
+_MISSING_NAME = re.compile(rf"^(?:torch\.)?([\w.]+) {re.escape(MISSING_API)}")
+
+
+def lacks_too(reason: str, torch_error: tuple[str, str] | None) -> bool:
+    """Whether torch's error for a step says it lacks the name the reference refused
+    (``torch.Tensor.maxx``): an AttributeError for that attribute, or an ImportError for it."""
+    m = _MISSING_NAME.match(reason)
+    if m is None or torch_error is None:
+        return False
+    kind, message = torch_error
+    name = m.group(1).rpartition(".")[2]
+    if kind == "AttributeError":
+        return f"attribute '{name}'" in message
+    if kind in ("ImportError", "ModuleNotFoundError"):
+        return f"'{name}'" in message or f"'torch.{m.group(1)}'" in message
+    return False
 
 
 # Errors of a program itself, whatever torch does: Python raises them before torch is reached.
@@ -190,7 +227,11 @@ def fresh_state(torch_module: ModuleType) -> Iterator[None]:
 
 def device_lost(message: str) -> bool:
     """Whether an error says the process can no longer use its accelerator (a CUDA device-side
-    assert, an illegal memory access): every later CUDA call in this process fails too."""
+    assert, an illegal memory access): every later CUDA call in this process fails too. A
+    host without a CUDA driver loses nothing ("CUDA error: CUDA driver version is insufficient
+    for CUDA runtime version", torch 2.0's pin_memory there): it never had CUDA."""
+    if "CUDA driver version is insufficient" in message:
+        return False
     return "CUDA error" in message or "device-side assert" in message
 
 
@@ -206,6 +247,19 @@ def lost(device: str, code: str, error: tuple[str, str]) -> None:
         print(text, file=sys.stderr, flush=True)
         os._exit(70)
     raise RuntimeError(text)
+
+
+def host_facts(torch_module: ModuleType) -> dict[str, Any]:
+    """What the reference is told about the torch under check: its release (the documented
+    behaviour it follows), its build and the host (reference_impl/_core/release.py)."""
+    backends = getattr(getattr(torch_module, "backends", None), "cuda", None)
+    built = getattr(backends, "is_built", None)
+    cuda = getattr(torch_module, "cuda", None)
+    return {"accelerator": has_accelerator(torch_module),
+            "cuda_built": bool(built()) if callable(built) else None,
+            "cuda": bool(cuda.is_available()) if cuda is not None else None,
+            "cuda_devices": int(cuda.device_count()) if cuda is not None else None,
+            "release": str(getattr(torch_module, "__version__", "")) or None}
 
 
 def has_accelerator(torch_module: ModuleType) -> bool | None:

@@ -134,11 +134,10 @@ class SavedTensor:
         self.layout = (t._storage, t._offset, t._shape, t._strides, t._dtype, t._conj) \
             if self.is_tensor and is_output else None
         if self.is_tensor and getattr(t, "_inference", False):
-            raise RuntimeError(
-                "Inference tensors cannot be saved for backward. Please do not use Tensors "
-                "created in inference mode in computation tracked by autograd. To work around "
-                "this, you can make a clone to get a normal tensor and use it in autograd, or "
-                "use `torch.no_grad()` instead of `torch.inference_mode()`.")
+            # Note: the key phrase; the advice after it is each release's own (2.0 and 2.6:
+            # "To work around you can make a clone...", 2.13: "Please do not use Tensors
+            # created in inference mode...").
+            raise RuntimeError("Inference tensors cannot be saved for backward.")
 
     def unpack(self, node: Node) -> Any:
         if node._freed:
@@ -175,11 +174,11 @@ def _modified_message(t: Tensor, saved: SavedTensor, node: Node) -> str:
     if fn_name is not None:
         short = short_name(fn_name)
         which = f", which is output {t._output_nr} of {short},"
+    # Note: the hint that follows ("...with torch.autograd.set_detect_anomaly(True)." on 2.0
+    # and 2.6, "(True, check_nan=False)." on 2.11 and later) is each release's own.
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [{kind}]{which} is at version "
-            f"{t._vc.value}; expected version {saved.version} instead. Hint: enable anomaly "
-            "detection to find the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"{t._vc.value}; expected version {saved.version} instead.")
 
 
 def save(t: Any, *, output: bool = False, node_name: str = "") -> SavedTensor:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 
 from .._core.errors import NotModelled
-from .._core.layout import format_shape
 from .._core.modes import CreationMeta
 from .._core.tensor import Tensor
 from .graph import Node, short_name
@@ -99,7 +98,8 @@ NON_LEAF_GRAD = (
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
     "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more information.")
+    # Note: "for more informations." up to 2.6.
+    "github.com/pytorch/pytorch/pull/30531 for more information")
 
 
 def grad_get(self: Tensor) -> Tensor | None:
@@ -109,25 +109,19 @@ def grad_get(self: Tensor) -> Tensor | None:
 
 
 def grad_set(self: Tensor, value: Tensor | None) -> None:
+    # Note: no document words these refusals, and releases word them differently: 2.0 says
+    # "assigned grad has data of a different size" (or "type", for a dtype and for a device
+    # too), 2.6 and later "attempting to assign a gradient of size '[3]' to a tensor of size
+    # '[2, 3]'..." (dtype: "... with dtype 'double' to a tensor with dtype 'float'" on 2.6,
+    # "with grad_dtype 'Float'" from 2.11). The phrase is what they share.
     if value is not None:
         if not isinstance(value, Tensor):
-            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
-                            f"type {type(value).__name__}")
-        if value._dtype is not self._dtype:
-            raise RuntimeError(
-                f"attempting to assign a gradient with dtype '{value._dtype.c_name}' to a "
-                f"tensor with grad_dtype '{self._dtype.scalar_type}'. The gradient must "
-                "match the tensor's grad_dtype (defaults to the tensor's dtype).")
-        if value.device.type != self.device.type:
-            raise RuntimeError(
-                f"attempting to assign a gradient with device type '{value.device.type}' to a "
-                f"tensor with device type '{self.device.type}'. Please ensure that the gradient "
-                "and the tensor are on the same device")
+            # Note: 2.0 prints no space before the type's name ("of typeint").
+            raise TypeError("assigned grad expected to be a Tensor or None but got grad of type")
+        if value._dtype is not self._dtype or value.device.type != self.device.type:
+            raise RuntimeError("type")
         if value._shape != self._shape:
-            raise RuntimeError(
-                f"attempting to assign a gradient of size '{format_shape(value._shape)}' to a "
-                f"tensor of size '{format_shape(self._shape)}'. Please ensure that the gradient "
-                "and the tensor are the same size")
+            raise RuntimeError("size")
     self._grad = value
 
 

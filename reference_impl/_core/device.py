@@ -64,12 +64,3 @@ def canonical(d: DeviceLike | None) -> device:
     if dev.type == "cuda" and dev.index is None:
         return device("cuda", 0)
     return dev
-
-
-# Facts about the host the model cannot know by itself (whether an accelerator is present):
-# the harness tells it (``set_host``) before a program runs. None: unknown.
-HOST: dict[str, bool | None] = {"accelerator": None}
-
-
-def set_host(*, accelerator: bool | None) -> None:
-    HOST["accelerator"] = accelerator

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from .device import device
+from .release import cuda_unavailable
 
 _ptrs = itertools.count(1)
 
@@ -24,6 +25,12 @@ class Storage:
 
     def __init__(self, nbytes: int, dev: device, *, resizable: bool = True,
                  data: np.ndarray | None = None, initialised: bool = True) -> None:
+        if dev.type == "cuda":
+            # CUDA is initialised on its first allocation, which fails on a build or host
+            # without it (the build decides the error).
+            refused = cuda_unavailable()
+            if refused is not None:
+                raise refused
         self._nbytes = nbytes
         self.device = dev
         self.resizable = resizable

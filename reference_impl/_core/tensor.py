@@ -17,9 +17,10 @@ import numpy as np
 
 from . import layout as L
 from .device import device
-from .dtypes import bool_, complex64, dtype, float32, from_storage, to_storage
-from .errors import NotModelled
+from .dtypes import bcomplex32, bool_, complex64, dtype, float32, from_storage, to_storage
+from .errors import NotModelled, missing_api
 from .modes import MODES, CreationMeta
+from .release import follows
 from .storage import Storage, UntypedStorage, VersionCounter
 
 
@@ -33,7 +34,17 @@ class Size(tuple):
         return prod(self)
 
 
-class Tensor:
+class _TensorMeta(type):
+    """Tensor's type: a class attribute the model lacks (``torch.Tensor.storage``) is missing
+    API, as for an instance."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(f"type object 'Tensor' has no attribute '{name}'")
+        raise missing_api(f"torch.Tensor.{name}")
+
+
+class Tensor(metaclass=_TensorMeta):
     """A strided view onto a Storage. Construct through the factories, never directly."""
 
     __slots__ = (
@@ -52,6 +63,18 @@ class Tensor:
 
     # Tensors beat NumPy arrays in mixed binary operators, as torch.Tensor does.
     __array_priority__ = 1000
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """``torch.Tensor(2, 3)``, the legacy constructor: not modelled (the factories are)."""
+        raise missing_api("torch.Tensor(...), the legacy constructor,")
+
+    def __getattr__(self, name: str) -> Any:
+        """Only called for a name the class lacks: a method or attribute torch's Tensor may
+        have and the model does not. A dunder (Python's protocols probe them) or a slot not
+        yet set is Python's own AttributeError."""
+        if name.startswith("__") or name in Tensor.__slots__:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        raise missing_api(f"torch.Tensor.{name}")
 
     @classmethod
     def _new(cls, storage: Storage, offset: int, shape: Sequence[int], strides: Sequence[int],
@@ -85,6 +108,9 @@ class Tensor:
     def _empty(cls, shape: Sequence[int], dt: dtype, dev: device,
                strides: Sequence[int] | None = None, *, initialised: bool = True) -> Tensor:
         shape = tuple(shape)
+        if dt is bcomplex32 and dev.type != "meta":
+            raise NotModelled("a bcomplex32 tensor with data (torch 2.14's experimental "
+                              "dtype: which of its kernels exist is not modelled)")
         st = L.contiguous_strides(shape) if strides is None else tuple(strides)
         nbytes = L.storage_extent(shape, st, 0) * dt.itemsize
         return cls._new(Storage(nbytes, dev, initialised=initialised), 0, shape, st, dt)
@@ -279,6 +305,9 @@ class Tensor:
         if n != 1:
             raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
         if self.device.type == "meta":
+            if not follows("meta-item-refusal"):
+                raise NotImplementedError("Could not run 'aten::_local_scalar_dense' with "
+                                          "arguments from the 'Meta' backend.")
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         v = _to_python(self._values().reshape(()), self._dtype)
         return v.item()

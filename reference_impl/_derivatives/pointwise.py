@@ -17,7 +17,7 @@ from .._core.errors import NotModelled
 from .._core.layout import contiguous_format, wrap_dim
 from .._core.modes import grad_mode
 from .._core.tensor import Tensor
-from .._functions.ops import div, eq, exp, ge, le, log, mul, neg, pow, sub, where
+from .._functions.ops import div, eq, exp, ge, gt, log, lt, mul, neg, pow, sub, where
 from .._functions.ops import sum as tsum
 from .._kernels.creation import zeros_like
 from .._kernels.iterator import unary_layout
@@ -177,18 +177,30 @@ def f_clamp(result: Any, a: Any, min: Any = None, max: Any = None, **_: Any  # n
     tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
 
     def bw(g: list[Any]) -> list[Any]:
+        # At a bound clamp is locally max(x, min) (convex) or min(x, max) (concave): the
+        # autograd notes' rule for non-differentiable points ("Gradients for non-differentiable
+        # functions": the sub- or super-gradient of minimum norm) gives 0 there. torch gives 1
+        # up to 2.13 (expectations.toml, clamp-gradient-at-bound) and, from 2.14, 0 for
+        # number bounds and 0.5 for tensor bounds.
         x = sa.tensor
+        if tensor_bounds and _at_a_bound(x, min, max):
+            raise NotModelled("clamp's gradient where the input equals a tensor bound")
         if min is not None and max is not None:
-            mask = _logical_and(ge(x, min), le(x, max))
+            mask = _logical_and(gt(x, min), lt(x, max))
         elif min is not None:
-            mask = ge(x, min)
+            mask = gt(x, min)
         else:
-            mask = le(x, max)
+            mask = lt(x, max)
         return [where(mask, g[0], 0.0)] + ([None, None] if tensor_bounds else [])
     saved = [sa] + [S(b) for b in (min, max) if isinstance(b, Tensor)]
     if tensor_bounds:
         return "ClampBackward0", [a, min, max], saved, bw
     return "ClampBackward1", [a], saved, bw
+
+
+def _at_a_bound(x: Tensor, *bounds: Any) -> bool:
+    hits = [values_of(eq(x, b)) for b in bounds if b is not None]
+    return any(h is not None and bool(h.any()) for h in hits)
 
 
 @derivative("where")

@@ -10,6 +10,7 @@ from .._autograd.graph import Plan
 from .._autograd.numpy_grads import requires_grad
 from .._autograd.record import S, derivative
 from .._core.layout import wrap_dim
+from .._core.release import follows
 from .._core.tensor import Tensor
 from .._functions.ops import bmm, div, eq, mm, mul
 from .._functions.ops import sum as tsum
@@ -43,12 +44,15 @@ def f_sum(result: Any, a: Tensor, dim: Any = None, keepdim: bool = False, **_: A
 @derivative("mean")
 def f_mean(result: Any, a: Tensor, dim: Any = None, keepdim: bool = False, **_: Any) -> Plan:
     sizes = a._shape
+    # Up to 2.0 mean's node saved its input (for its numel; ``_core/release.py``): a second
+    # backward through a freed graph raised there.
+    saved = [] if follows("mean-saves-sizes") else [S(a)]
     if dim is None:
         n = a.numel()
-        return "MeanBackward0", [a], [], lambda g: [div(expand(g[0], sizes), n)]
+        return "MeanBackward0", [a], saved, lambda g: [div(expand(g[0], sizes), n)]
     dims = _dims(a, dim)
     n = math.prod(sizes[d] for d in dims)
-    return "MeanBackward1", [a], [], lambda g: [
+    return "MeanBackward1", [a], saved, lambda g: [
         div(expand(_restore(g[0], sizes, dims, keepdim), sizes), n)]
 
 

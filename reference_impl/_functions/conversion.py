@@ -21,9 +21,10 @@ from .._autograd.variable import detach
 from .._core import dtypes as D
 from .._core import layout as L
 from .._core.aliasing import view_of
-from .._core.device import HOST, DeviceLike, canonical
+from .._core.device import DeviceLike, canonical
 from .._core.errors import NotModelled
 from .._core.modes import is_grad_enabled, suspended
+from .._core.release import HOST, pinning_unavailable
 from .._core.storage import Storage, VersionCounter
 from .._core.tensor import Tensor
 from .._kernels.copy import to_copy
@@ -96,10 +97,11 @@ def pin_memory(self: Tensor, device: Any = None) -> Tensor:
                            "CPU tensors can be pinned")
     if self.device.type != "cpu":
         raise NotModelled(f"pin_memory of a {self.device.type} tensor")
-    if HOST["accelerator"] is None:
+    if HOST.accelerator is None:
         raise NotModelled("pin_memory on a host the harness did not describe")
-    if not HOST["accelerator"]:
-        raise RuntimeError("Cannot access accelerator device when none is available.")
+    refused = pinning_unavailable()
+    if refused is not None:
+        raise refused
     if self._storage.pinned:
         return self
     # ATen's _pin_memory: a storage of computeStorageNbytes(sizes, strides) bytes from the

@@ -22,6 +22,7 @@ from .._autograd.record import (
 from .._core import dtypes as D
 from .._core.errors import NotModelled
 from .._core.modes import is_inference_mode_enabled, recording, suspended
+from .._core.release import follows
 from .._core.tensor import Tensor
 from .._kernels import indexing as I
 from .ops import copy_, fill_, index
@@ -103,8 +104,13 @@ def _slice(result: Tensor, dim: int, x: slice, *, inside_tuple: bool) -> Tensor:
     # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as written,
     # negative starts not wrapped) to at least the end with step 1; a single slice index
     # always slices.
-    whole = inside_tuple and step == 1 and start in (None, 0) and (
-        stop is None or stop >= result._shape[dim])
+    # Up to 2.6 (``_core/release.py``, "whole-slices-elided") only a slice that names the
+    # end exactly was returned as self: ``:`` was a SliceBackward0 of its own.
+    if follows("whole-slices-elided"):
+        ends = stop is None or stop >= result._shape[dim]
+    else:
+        ends = stop == result._shape[dim]
+    whole = inside_tuple and step == 1 and start in (None, 0) and ends
     return result if whole else slice_dim(result, dim, start, stop, step)
 
 

@@ -16,6 +16,7 @@ from .._core import layout as L
 from .._core.device import CPU, DeviceLike, canonical
 from .._core.device import device as make_device
 from .._core.errors import NotModelled
+from .._core.release import follows
 from .._core.tensor import Tensor
 from .iterator import (
     Operand,
@@ -31,12 +32,12 @@ def fill_(self: Tensor, value: Operand) -> Tensor:
     ``fill_(Tensor)`` takes a 0-dim tensor on another device as its ``item()`` (the same path),
     and one on self's device through ``copy_``, whose overlap check refuses an expanded self
     (seen on torch 2.13's CPU and on an H200, torch 2.11, where ``x[...] = 7`` makes the 7 a
-    CPU tensor)."""
+    CPU tensor). Up to 2.0 that path had no overlap check (``_core/release.py``)."""
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.dim()} dimensions.")
-        if value.device == self.device:
+        if value.device == self.device and follows("fill-tensor-overlap-check"):
             assert_no_internal_overlap(self)
         value = value.item()
     check_scalar_fits(value, self._dtype)

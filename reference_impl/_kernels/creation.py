@@ -21,6 +21,7 @@ from .._core import layout as L
 from .._core.device import CPU, DeviceLike, canonical
 from .._core.errors import NotModelled
 from .._core.layout import contiguous_format, memory_format, preserve_format
+from .._core.release import dtype_error
 from .._core.storage import Storage
 from .._core.tensor import Tensor
 
@@ -89,10 +90,10 @@ def tensor(data: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None
     "torch.tensor() always copies data." Python ints infer int64, floats the default dtype,
     bools bool, complex numbers the default complex dtype."""
     if isinstance(data, Tensor):
-        warnings.warn(
-            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
-            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
-            "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+        # Note: the recommendation itself is each release's own ("sourceTensor.clone()."
+        # "detach()" up to 2.6, "sourceTensor.detach().clone()" on 2.13).
+        warnings.warn("To copy construct from a tensor, it is recommended to use",
+                      UserWarning, stacklevel=2)
     shape, inferred, flat = _infer(data)
     dt = dtype or inferred
     if device is None and isinstance(data, Tensor):
@@ -118,8 +119,10 @@ def zeros(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = 
           requires_grad: bool = False) -> Tensor:
     raw = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
     if any(isinstance(s, int) and s < 0 for s in raw):
-        # Note: zeros checks sizes itself (torch 2.13), with its own message.
-        raise RuntimeError("zeros: Dimension size must be non-negative.")
+        # Note: each release words it its own way ("Trying to create tensor with negative
+        # dimension -1: [-1]" on 2.0 and 2.6, "zeros: Dimension size must be non-negative." on
+        # 2.11 and later); "negative" is all they share.
+        raise RuntimeError("negative")
     return _filled(size, 0, dtype, device, requires_grad)
 
 
@@ -153,7 +156,8 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+        # Note: 2.0 and 2.6 say "upper bound and larger bound inconsistent with step sign".
+        raise RuntimeError("bound inconsistent with step sign")
     is_float = any(isinstance(v, float) for v in (start, end, step))
     dt = dtype or (D.get_default_dtype() if is_float else D.int64)
     if dt in D.BAREBONES_UNSIGNED:
@@ -161,7 +165,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
         # "arange_cpu" or "arange_cuda", is not part of the documented message).
         if canonical(device).type not in ("cpu", "cuda"):
             raise NotModelled(f"arange of {dt} on {canonical(device).type}")
-        raise NotImplementedError(f"not implemented for '{dt.scalar_type}'")
+        raise dtype_error(f"not implemented for '{dt.scalar_type}'")
     n = math.ceil((end - start) / step)
     t = Tensor._empty((n,), dt, canonical(device))
     if n and t._storage.has_data():

@@ -26,8 +26,9 @@ import numpy as np
 from .._core import dtypes as D
 from .._core import layout as L
 from .._core.device import CPU, device
-from .._core.errors import NotModelled
+from .._core.errors import NotModelled, warn_once
 from .._core.layout import MemOverlap, MemOverlapStatus, format_shape
+from .._core.release import dtype_error
 from .._core.tensor import Tensor
 
 Scalar = bool | int | float | complex
@@ -65,6 +66,12 @@ def not_implemented(kernel: str, dt: D.dtype) -> str:
     ``"ufunc_add_CUDA"``) is an implementation detail that differs by device and release;
     ``kernel`` documents which one the model means."""
     return f"not implemented for '{dt.scalar_type}'"
+
+
+def missing_kernel(kernel: str, dt: D.dtype) -> Exception:
+    """The error of an op with no kernel for ``dt``: its type depends on the release
+    (``_core/release.py``, "dtype-errors-not-implemented")."""
+    return dtype_error(not_implemented(kernel, dt))
 
 
 def refuse_barebones(name: str, *dtypes_or_tensors: Any) -> None:
@@ -366,8 +373,13 @@ class Pointwise:
         casts = target is not None and target._dtype is not result and \
             self.promotion is not Promotion.ALWAYS_BOOL and self.cast_through_temporary
         read_write = target is not None and any(t is target for t in tensors)
+        if compute is D.bcomplex32:
+            _bcomplex32_allocated()
+            if target is None and all(t._storage.has_data() for t in tensors):
+                # No kernel computes in it (the allocated result is never seen).
+                raise missing_kernel(self.name, compute)
         return emit(shape, result, common_device(tensors),
-                    lambda: _evaluate(fn, operands, compute, tensors), out=target,
+                    lambda: _evaluate(self.name, fn, operands, compute, tensors), out=target,
                     strides=strides, resize=out is not None and not read_write,
                     resize_warnings=2 if casts else 1, sources=tensors, elementwise=True)
 
@@ -395,11 +407,20 @@ def _iterator_shape(tensors: Sequence[Tensor], target: Tensor | None, inplace: b
     return shape
 
 
-def _evaluate(fn: Callable[..., Any], operands: Sequence[Operand], compute: D.dtype,
+def _bcomplex32_allocated() -> None:
+    """torch 2.14 warns when it first allocates a bcomplex32 tensor in a process."""
+    warn_once("BComplex32 support is experimental and many operators don't support it yet.")
+
+
+def _evaluate(name: str, fn: Callable[..., Any], operands: Sequence[Operand], compute: D.dtype,
               tensors: Sequence[Tensor]) -> Any:
-    """The op's values in its computation dtype, or None when a tensor has no data."""
+    """The op's values in its computation dtype, or None when a tensor has no data. bfloat16's
+    complex counterpart (torch 2.14's bcomplex32) has no kernel: that error comes after out=
+    was resized."""
     if any(not t._storage.has_data() for t in tensors):
         return None
+    if compute is D.bcomplex32:
+        raise missing_kernel(name, compute)
     args = [as_array(o, compute) for o in operands]
     with np.errstate(all="ignore"):
         return fn(*args)

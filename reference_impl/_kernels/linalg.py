@@ -14,12 +14,13 @@ import numpy as np
 from .._core import dtypes as D
 from .._core import layout as L
 from .._core.errors import NotModelled
+from .._core.release import follows
 from .._core.tensor import Tensor
 from .iterator import (
     assert_no_internal_overlap,
     check_same_device,
     emit,
-    not_implemented,
+    missing_kernel,
     refuse_barebones,
 )
 from .views import expand
@@ -57,8 +58,7 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         # (on CUDA every integer dtype raises as bool does: seen on an H200, torch 2.11).
         no_kernel = a._dtype is D.bool_ or (a.device.type == "cuda" and a._dtype.kind in "iu")
         if no_kernel and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
-            raise NotImplementedError(not_implemented(_bool_kernel(name, a.dim(), b.dim()),
-                                                      a._dtype))
+            raise missing_kernel(_bool_kernel(name, a.dim(), b.dim()), a._dtype)
         if not (a._storage.has_data() and b._storage.has_data()):
             return None
         with np.errstate(all="ignore"):
@@ -203,6 +203,11 @@ def _matmul_folds(input: Tensor, other_requires_grad: bool, out: Tensor | None) 
     if input.numel() == 0:
         return True
     shape, strides = input._shape, input._strides
+    if follows("matmul-folds-viewable-batch"):
+        # From 2.14 the leading dims fold when they can be viewed as rows: size-1 dims, whose
+        # strides address nothing, are left out of the test.
+        dims = [i for i in range(len(shape) - 1) if shape[i] != 1]
+        return all(strides[a] == strides[b] * shape[b] for a, b in zip(dims, dims[1:]))
     return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
 
 

@@ -15,7 +15,7 @@ from .._core import layout as L
 from .._core.errors import NotModelled
 from .._core.tensor import Tensor
 from .copy import to_copy
-from .iterator import not_implemented
+from .iterator import missing_kernel
 
 
 def _softmax_values(a: Any, dim: int, log: bool) -> Any:
@@ -33,11 +33,11 @@ def _softmax(log: bool, input: Tensor, dim: int | None, dtype: D.dtype | None) -
     if dtype is not None:
         input = to_copy(input, dtype)
     if not input._dtype.is_floating_point:
-        # Note: the CPU kernel ("softmax_lastdim_kernel_impl") dispatches inside a parallel
-        # region, which turns its NotImplementedError into a RuntimeError; the CUDA kernel
-        # ("host_softmax") raises NotImplementedError (seen on an H200, torch 2.11).
-        error = NotImplementedError if input.device.type == "cuda" else RuntimeError
-        raise error(not_implemented("softmax", input._dtype))
+        # Note: "softmax_lastdim_kernel_impl" / "softmax_kernel_impl" on the CPU, "host_softmax"
+        # on CUDA (seen on an H200, torch 2.11); the type follows the release (on this project's
+        # 2-core machine the CPU kernel raised NotImplementedError on 2.11, 2.13 and 2.14, and
+        # RuntimeError on 2.0 and 2.6, as every missing kernel did).
+        raise missing_kernel("softmax", input._dtype)
     d = L.wrap_dim(dim, input.dim())
     res = Tensor._empty(input._shape, input._dtype, input.device)
     if input._storage.has_data() and input.numel():

@@ -16,6 +16,7 @@ from .._core import dtypes as D
 from .._core import layout as L
 from .._core.errors import NotModelled
 from .._core.layout import format_shape
+from .._core.release import dtype_error, follows
 from .._core.tensor import Tensor
 from .copy import converted
 from .iterator import (
@@ -30,7 +31,7 @@ from .iterator import (
     common_device,
     emit,
     iterator_operands,
-    not_implemented,
+    missing_kernel,
     result_type,
     unary_layout,
 )
@@ -38,10 +39,17 @@ from .iterator import assert_no_internal_overlap as _no_internal_overlap
 from .iterator import assert_no_partial_overlap as _no_partial_overlap
 
 
+def _bool_error(msg: str) -> Exception:
+    """Subtracting or negating bools: NotImplementedError from torch 2.14 on, RuntimeError
+    before (``_core/release.py``, "bool-arithmetic-not-implemented")."""
+    return (NotImplementedError if follows("bool-arithmetic-not-implemented")
+            else RuntimeError)(msg)
+
+
 def _no_bool(msg: str) -> Callable[[D.dtype], None]:
     def check(compute: D.dtype) -> None:
         if compute is D.bool_:
-            raise RuntimeError(msg)
+            raise _bool_error(msg)
     return check
 
 
@@ -82,12 +90,12 @@ def sub(input: Operand, other: Operand, *, alpha: Scalar = 1, out: Tensor | None
         _inplace: Tensor | None = None) -> Tensor:
     kinds = [o._dtype if isinstance(o, Tensor) else D.scalar_dtype(o) for o in (input, other)]
     if kinds[0] is D.bool_ and kinds[1] is D.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise _bool_error("Subtraction, the `-` operator, with two bool tensors is not "
+                          "supported. Use the `^` or `logical_xor()` operator instead.")
     if D.bool_ in kinds:
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
+        raise _bool_error("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                          "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                          "operator instead.")
     return _SUB(lambda a, b: a - b * _as_dtype(alpha, a) if alpha != 1 else a - b,
                 [input, other], out=out, inplace=_inplace, check=_alpha_check(alpha))
 
@@ -137,7 +145,7 @@ def div(input: Operand, other: Operand, *, rounding_mode: str | None = None,
         if a.dtype == np.bool_ or a.dtype.kind == "c":
             dt = D.bool_ if a.dtype == np.bool_ else (
                 D.complex64 if a.dtype == np.complex64 else D.complex128)
-            raise NotImplementedError(not_implemented(f"div_{mode}", dt))
+            raise missing_kernel(f"div_{mode}", dt)
         if a.dtype.kind in "iu":
             return _int_div(a, b, mode, checks_zero=not cuda)
         if mode == "trunc":
@@ -218,7 +226,7 @@ def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001
 
     def fn(a: Any) -> Any:
         if a.dtype == np.bool_:
-            raise NotImplementedError(not_implemented("abs", D.bool_))
+            raise missing_kernel("abs", D.bool_)
         return np.abs(a)
     real_out = input._dtype.is_complex and out is not None and not out._dtype.is_complex
     complex_out = input._dtype.is_complex and out is not None and out._dtype.is_complex
@@ -259,7 +267,7 @@ def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None,
 
     def check(compute: D.dtype) -> None:
         if compute.is_complex:
-            raise NotImplementedError("clamp is not supported for complex types")
+            raise dtype_error("clamp is not supported for complex types")
         self_target = _inplace if _inplace is not None else (out if out is input else None)
         if self_target is not None and compute is not self_target._dtype:
             # Note: clamp's own check (in place, or out= self) prints the target with its C++
@@ -288,7 +296,7 @@ def _comparison(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tenso
         def kernel(a: Any, b: Any) -> Any:
             if a.dtype.kind == "c" and name not in ("eq", "ne"):
                 dt = D.complex64 if a.dtype == np.complex64 else D.complex128
-                raise NotImplementedError(not_implemented(name, dt))
+                raise missing_kernel(name, dt)
             return fn(a, b)
         spec = in_place if _inplace is not None else to_bool
         return spec(kernel, [input, other], out=out, inplace=_inplace)

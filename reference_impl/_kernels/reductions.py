@@ -16,7 +16,7 @@ from .._core import dtypes as D
 from .._core.errors import NotModelled
 from .._core.layout import wrap_dim
 from .._core.tensor import Tensor
-from .iterator import cast_error, emit, not_implemented, refuse_barebones
+from .iterator import cast_error, emit, missing_kernel, refuse_barebones
 
 
 def _reduce_dims(t: Tensor, dim: Any) -> tuple[int, ...]:
@@ -93,7 +93,7 @@ def _extremum(name: str, np_fn: Callable[..., Any]) -> Callable[..., Tensor]:
         out_numel = prod(s for i, s in enumerate(input._shape) if i not in dims)
         if input._dtype.is_complex and out_numel:  # the kernel never runs for empty results
             kernel = {"amax": "max_values", "amin": "min_values"}[name]
-            raise NotImplementedError(not_implemented(kernel, input._dtype))
+            raise missing_kernel(kernel, input._dtype)
         return _reduction(name, input, dims, keepdim, input._dtype,
                           lambda v, ds: np_fn(v, axis=ds) if v.size else
                           np.zeros(tuple(s for i, s in enumerate(v.shape) if i not in ds),

@@ -8,7 +8,7 @@ https://docs.pytorch.org/docs/stable/nn.functional.html
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -98,8 +98,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         grad = g[0] if reduction == "none" else div(g[0], n) if reduction == "mean" else g[0]
         gi = mul(sub(sig, st.tensor), grad) if requires_grad(input) else None
         gt = mul(neg(si.tensor), grad) if requires_grad(target) else None
-        # torch's kernel builds both with in-place steps: their versions when stolen.
-        for t, bumps in ((gi, 3 if reduction == "mean" else 2),
+        # torch's kernel builds both with in-place steps: their versions when stolen. With
+        # create_graph (grad mode on) input's gradient is built out of place but for the mean's
+        # division (seen on 2.0.1 and 2.13.0: 1 for "mean", 0 otherwise).
+        kernel_steps = 0 if is_grad_enabled() else 2
+        for t, bumps in ((gi, (1 if reduction == "mean" else 0) + kernel_steps),
                          (gt, 1 if reduction == "mean" else 0)):
             if t is not None:
                 for _ in range(bumps):
@@ -246,3 +249,9 @@ def softmax_focal_loss(input: Tensor, target: Tensor, alpha: Tensor | None = Non
     if reduction == "sum":
         return loss.sum()
     return loss
+
+
+if not TYPE_CHECKING:  # mypy keeps checking the names the model has
+    from .._core.errors import module_getattr
+
+    __getattr__ = module_getattr(__name__)  # a name torch has and the model lacks: NotModelled
