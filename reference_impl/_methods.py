@@ -115,6 +115,8 @@ OTHER_METHODS: dict[str, Any] = {
     "float": functools.partialmethod(conversion.to, D.float32),
     "double": functools.partialmethod(conversion.to, D.float64),
     "half": functools.partialmethod(conversion.to, D.float16),
+    # torch.Tensor(2, 3) and torch.Tensor([2, 3]): the legacy constructor
+    "__new__": staticmethod(conversion.legacy_new),
 }
 
 # ---- Python operators ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ bodies here short).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from math import prod
 from typing import Any
@@ -20,7 +21,7 @@ from .device import device
 from .dtypes import bool_, complex64, dtype, float32, from_storage, to_storage
 from .errors import NotModelled
 from .modes import MODES, CreationMeta
-from .storage import Storage, UntypedStorage, VersionCounter
+from .storage import TYPED_STORAGE_WARNING, Storage, TypedStorage, UntypedStorage, VersionCounter
 
 
 class Size(tuple):
@@ -163,9 +164,22 @@ class Tensor:
     def untyped_storage(self) -> UntypedStorage:
         return UntypedStorage(self._storage)
 
+    def storage(self) -> TypedStorage:
+        """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.storage.html
+        "Returns the underlying TypedStorage. Warning: TypedStorage is deprecated." """
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return TypedStorage(self._storage, self._dtype)
+
     def data_ptr(self) -> int:
+        """The address of the first element: the storage's, plus the storage offset in bytes
+        (c10 TensorImpl::data: null for a tensor with no elements; a meta storage's address
+        is 0, so a meta tensor's data_ptr() is its offset in bytes)."""
+        if self.numel() == 0:
+            return 0
         base = self._storage.data_ptr()
-        return base + self._offset * self._dtype.itemsize if base else 0
+        if not base and self._storage.device.type != "meta":
+            return 0
+        return base + self._offset * self._dtype.itemsize
 
     @property
     def _version(self) -> int:
