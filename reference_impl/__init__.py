@@ -62,7 +62,9 @@ from ._functions.conversion import (
     conj,
     from_numpy,
     is_conj,
+    is_neg,
     resolve_conj,
+    resolve_neg,
 )
 from ._functions.indexing import nonzero
 from ._functions.ops import (

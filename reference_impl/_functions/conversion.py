@@ -165,6 +165,20 @@ def is_conj(self: Tensor) -> bool:
     return bool(self._conj)
 
 
+def is_neg(self: Tensor) -> bool:
+    """https://docs.pytorch.org/docs/stable/generated/torch.is_neg.html
+    Note: only views such as conj().imag carry the negative bit, and the model has none of
+    them, so no modelled tensor has it set."""
+    return False
+
+
+def resolve_neg(self: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.resolve_neg.html
+    "Returns a new tensor with materialized negation if input's negative bit is set to True,
+    else returns input." (Never set on a modelled tensor: see is_neg.)"""
+    return self
+
+
 def resolve_conj(self: Tensor) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.resolve_conj.html
     "Returns a new tensor with materialized conjugation if input's conjugate bit is set to
