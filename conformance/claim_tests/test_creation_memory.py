@@ -177,3 +177,12 @@ def test_like_and_new_on_another_device(form: str, shape: tuple[int, ...], dtype
         x += layout
     assert_conforms(prog(f"x = {x}", f"y = {form.replace('other', other)}",
                          "d = y.device"), device)
+
+
+@pytest.mark.claim("INDEX-01")
+@pytest.mark.parametrize("key", ["::-1", "1:5:-2", "::0", "..., ::-1", "::2", "5:1", "-2:"])
+def test_slice_steps(key: str, device: str) -> None:
+    """Slices with a positive step are views; a negative step raises ValueError (unlike NumPy:
+    torch.flip copies instead), for reads and writes alike."""
+    assert_conforms(prog("x = torch.arange(6, device=dev)", f"y = x[{key}]", f"x[{key}] = 5"),
+                    device)

@@ -745,6 +745,18 @@ def _new_ignores_device() -> None:
             self, *a, **{key: v for key, v in k.items() if key != "device"}))
 
 
+def _negative_step_flips() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def getitem(self: Any, index: Any) -> Any:
+            if isinstance(index, slice) and index.step is not None and index.step < 0:
+                return orig(self.flip(0), slice(None, None, -index.step))
+            return orig(self, index)
+        return getitem
+    _set(torch.Tensor, "__getitem__", make)
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -978,6 +990,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("new_ignores_device", "Tensor.new_* ignore their device= argument.",
            ("DEVICE-03",), f"{CREATION}::test_like_and_new_on_another_device",
            _new_ignores_device),
+    Mutant("negative_step_flips",
+           "x[::-k] returns a flipped copy (as NumPy's view reads) instead of raising.",
+           ("INDEX-01",), f"{CREATION}::test_slice_steps", _negative_step_flips),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}

@@ -186,8 +186,11 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
 
 def slice_dim(self: Tensor, dim: int, start: int | None, stop: int | None,
               step: int) -> Tensor:
-    """ATen ``slice``: bounds are clamped as Python clamps them; only positive steps."""
-    if step <= 0:
+    """ATen ``slice``: bounds are clamped as Python clamps them; only positive steps (a zero
+    step is refused first, by Python's slice unpacking)."""
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if step < 0:
         raise ValueError("step must be greater than zero")
     size = self._shape[dim]
     lo, hi, _ = slice(start, stop, 1).indices(size)
