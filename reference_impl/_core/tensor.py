@@ -19,7 +19,7 @@ import numpy as np
 from . import layout as L
 from .device import device
 from .dtypes import bool_, complex64, dtype, float32, from_storage, to_storage
-from .errors import NotModelled
+from .errors import NotModelled, warn_once
 from .modes import MODES, CreationMeta
 from .storage import TYPED_STORAGE_WARNING, Storage, TypedStorage, UntypedStorage, VersionCounter
 
@@ -274,6 +274,10 @@ class Tensor:
         return v.item()
 
     def _scalar_conversion(self, kind: type) -> Any:
+        if self.requires_grad:
+            # torch 2.13 warns once per process (TORCH_WARN_ONCE) before converting.
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.", stacklevel=4)
         if self.numel() != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return kind(self.item())
