@@ -94,6 +94,7 @@ from ._functions.ops import (
     mul,
     ne,
     neg,
+    normal,
     pow,
     sigmoid,
     softmax,
@@ -137,6 +138,19 @@ from ._kernels.creation import (
     zeros_like,
 )
 from ._kernels.iterator import result_type
+from ._kernels.random import (
+    Generator,
+    default_generator,
+    initial_seed,
+    manual_seed,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)
 
 float = float32  # noqa: A001
 double = float64

@@ -33,6 +33,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sum": ops.sum, "mean": ops.mean, "amax": ops.amax, "amin": ops.amin, "mm": ops.mm,
     "bmm": ops.bmm, "matmul": arith.matmul, "clone": ops.clone, "contiguous": ops.contiguous,
     "fill_": ops.fill_, "zero_": ops.zero_, "copy_": ops.copy_, "scatter_": ops.scatter_,
+    "uniform_": ops.uniform_, "normal_": ops.normal_, "random_": ops.random_,
     # views
     "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
     "reshape_as": views.reshape_as, "flatten": views.flatten, "squeeze": views.squeeze,

@@ -1,8 +1,9 @@
 """Mutation tests of the conformance suite: a broken torch must be caught.
 
 Each mutant in ``conformance/mutants/catalogue.py`` breaks one documented behaviour of real
-torch. It is applied (by the ``conformance.mutants.activate`` plugin) in a fresh pytest process
-that runs the one conformance test expected to catch it; that run must fail with a MISMATCH,
+torch. It is applied (by the ``conformance.mutants.activate`` plugin) in a pytest process of its
+own (forked from a server that has imported torch: ``conformance/mutants/forks.py``) that runs
+the one conformance test expected to catch it; that run must fail with a MISMATCH,
 name the test or a claim, and print a reproduction that needs torch alone.
 
 A catch only counts when the same conformance test passes on unpatched torch: the baseline of
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # ``conformance.mutants`` is imported from the repository root
     sys.path.insert(0, str(ROOT))
 
+from conformance.mutants import forks  # noqa: E402
 from conformance.mutants.activate import ENV, NO_SHRINK_ENV  # noqa: E402
 from conformance.mutants.catalogue import MUTANTS, Mutant  # noqa: E402
 
@@ -53,15 +55,13 @@ def conformance_run(node: str, mutant: str | None = None, *, shrink: bool = Fals
         env[ENV] = mutant
     if not shrink:
         env[NO_SHRINK_ENV] = "1"
-    cmd = [sys.executable, "-m", "pytest", node, "-p", "conformance.mutants.activate", "-q", "-x",
-           "--conformance-profile=ci", "--device=cpu", "-p", "no:cacheprovider"]
-    try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        pytest.fail(f"{' '.join(cmd)} (mutant {mutant}) ran past {TIMEOUT_S}s:\n{out[-4000:]}")
-    return proc.returncode, proc.stdout + proc.stderr
+    args = [node, "-p", "conformance.mutants.activate", "-q", "-x", "--conformance-profile=ci",
+            "--device=cpu", "-p", "no:cacheprovider"]
+    rc, out = forks.run_pytest(args, cwd=ROOT, env=env, timeout=TIMEOUT_S)
+    if rc == forks.TIMED_OUT:
+        pytest.fail(f"pytest {' '.join(args)} (mutant {mutant}) ran past {TIMEOUT_S}s:\n"
+                    f"{out[-4000:]}")
+    return rc, out
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from typing import Any
 
 PROGRAMS = "conformance/claim_tests/test_programs.py"
 CLAIMS = "conformance/claim_tests/test_claims.py"
+RANDOM = "conformance/claim_tests/test_random.py"
 
 
 @dataclass(frozen=True)
@@ -757,6 +758,19 @@ def _negative_step_flips() -> None:
     _set(torch.Tensor, "__getitem__", make)
 
 
+# ---- random sampling (CREATE-20, CREATE-21) ---------------------------------------------------
+
+def _randn_drops_requires_grad() -> None:
+    torch = _torch()
+    _set(torch, "randn", lambda orig: lambda *a, **k: orig(
+        *a, **{key: v for key, v in k.items() if key != "requires_grad"}))
+
+
+def _uniform__returns_new() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "uniform_", lambda orig: lambda self, *a, **k: orig(self.clone(), *a, **k))
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -993,6 +1007,12 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("negative_step_flips",
            "x[::-k] returns a flipped copy (as NumPy's view reads) instead of raising.",
            ("INDEX-01",), f"{CREATION}::test_slice_steps", _negative_step_flips),
+    # -- random sampling (issue 20) --
+    Mutant("randn_drops_requires_grad", "torch.randn ignores requires_grad=True.",
+           ("CREATE-20",), f"{RANDOM}::test_random_factories", _randn_drops_requires_grad),
+    Mutant("uniform__returns_new",
+           "Tensor.uniform_ samples into a copy and returns it, leaving self unchanged.",
+           ("CREATE-21",), f"{RANDOM}::test_in_place_and_like_samplers", _uniform__returns_new),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}

@@ -1,4 +1,5 @@
-"""Run the mutant catalogue against the suite: each mutant in its own pytest process.
+"""Run the mutant catalogue against the suite: each mutant in its own pytest process (forked
+from a server that has imported torch and the suite: ``forks.py``).
 
 For each mutant, the conformance test that should catch it runs with the mutant applied
 (``-p conformance.mutants.activate``, ``ci`` profile, cpu, Hypothesis' shrinking off since
@@ -13,14 +14,13 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from . import forks
 from .activate import ENV, NO_SHRINK_ENV
 from .catalogue import BY_NAME, MUTANTS, Mutant
 
@@ -32,15 +32,11 @@ def _pytest(node: str, root: Path, results: Path, mutant: str | None) -> tuple[i
     env[NO_SHRINK_ENV] = "1"
     if mutant:
         env[ENV] = mutant
-    cmd = [sys.executable, "-m", "pytest", node, "-p", "conformance.mutants.activate", "-x",
-           "-q", "-p", "no:cacheprovider", "--conformance-profile=ci", "--device=cpu",
-           "--conformance-results", str(results), "-o", "addopts="]
+    args = [node, "-p", "conformance.mutants.activate", "-x", "-q", "-p", "no:cacheprovider",
+            "--conformance-profile=ci", "--device=cpu", "--conformance-results", str(results),
+            "-o", "addopts="]
     t0 = time.perf_counter()
-    try:
-        code = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT_S, check=False).returncode
-    except subprocess.TimeoutExpired:
-        code = -1
+    code, _ = forks.run_pytest(args, cwd=root, env=env, timeout=TIMEOUT_S)
     return code, time.perf_counter() - t0
 
 
@@ -71,10 +67,13 @@ def run_catalogue(names: list[str] | None, *, jobs: int, root: Path) -> dict[str
     nodes = sorted({m.test_file for m in chosen})
     with tempfile.TemporaryDirectory(prefix="conformance-mutants-") as d:
         tmp = Path(d)
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            base = list(pool.map(lambda n: (n, _pytest(n, root, tmp / f"base{hash(n)}.json",
-                                                       None)), nodes))
-            rows = list(pool.map(lambda m: run_one(m, root, tmp), chosen))
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                base = list(pool.map(lambda n: (n, _pytest(
+                    n, root, tmp / f"base{hash(n)}.json", None)), nodes))
+                rows = list(pool.map(lambda m: run_one(m, root, tmp), chosen))
+        finally:
+            forks.close_all()
     baseline = {node: {"exit_status": code, "seconds": round(s, 2)}
                 for node, (code, s) in base}
     killed = [r for r in rows if r["killed"]]
