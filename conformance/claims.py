@@ -246,6 +246,41 @@ _CLAIMS = [
           "D2L: PyTorch accumulates gradients by default, so .grad must be zeroed before a new "
           "backward; non-scalar outputs need a gradient argument (commonly ones, i.e. the "
           "gradient of the sum).", source="d2l"),
+    Claim("GRAD-11", "GRAD", GEN + "torch.Tensor.backward.html",
+          "backward(create_graph=True) records the gradient's computation: .grad becomes a "
+          "tensor with a grad_fn, replaced by a new sum at each accumulation; torch warns that "
+          "this makes a reference cycle between parameter and gradient, every time under "
+          "torch.set_warn_always(True), at most once per process otherwise."),
+    Claim("GRAD-12", "GRAD", DOC + "autograd.html#default-grad-layouts",
+          "Manual gradient layouts: a .grad assigned with strides of its own keeps them when "
+          "later gradients accumulate into it; a .grad that breaks the layout contract draws a "
+          "warning as it accumulates (once per process, or every time under "
+          "torch.set_warn_always(True))."),
+    Claim("GRAD-13", "GRAD", GEN + "torch.Tensor.register_hook.html",
+          "A hook registered on a tensor (leaf or not) is called with the tensor's gradient "
+          "each time it is computed, before retain_grad stores it; a tensor it returns (of the "
+          "same type and size) replaces the gradient; hooks run in the order they were "
+          "registered; handle.remove() removes one; hooks stay with the grad_fn the tensor had "
+          "when they were registered."),
+    Claim("GRAD-14", "GRAD", GEN + "torch.autograd.gradcheck.gradcheck.html",
+          "torch.autograd.gradcheck compares autograd's gradients with finite differences for "
+          "the inputs that require grad: it returns True when they agree within atol and rtol "
+          "and otherwise raises GradcheckError (returns False with raise_exception=False)."),
+    Claim("GRAD-15", "GRAD", AUTOGRAD,
+          "Functions called with out= do not support autograd: with grad mode on they raise "
+          "when an input or out requires grad; under no_grad they write out as usual."),
+    Claim("GRAD-16", "GRAD", GEN + "torch.Tensor.item.html",
+          "clone() is differentiable, its gradient passed through unchanged, while item() "
+          "returns a plain Python number of a tensor that requires grad and records nothing "
+          "(\"This operation is not differentiable\")."),
+    Claim("GRAD-17", "GRAD", GEN + "torch.nn.parameter.Parameter.html",
+          "nn.Parameter(data) is a leaf that requires grad by default, also when made under "
+          "no_grad, sharing data's storage and version counter; operations on it give plain "
+          "tensors."),
+    Claim("GRAD-18", "GRAD", GEN + "torch.nn.Linear.html",
+          "nn.Linear(in_features, out_features) holds a weight (out, in) and a bias (out,) "
+          "that are Parameters; calling it computes x A^T + b (F.linear), and backward fills "
+          "weight.grad and bias.grad."),
     # MODE
     Claim("MODE-01", "MODE", GEN + "torch.no_grad.html",
           "Within no_grad, every result has requires_grad=False even when its inputs require "
@@ -273,6 +308,10 @@ _CLAIMS = [
           ".data shares storage but not the version counter: an in-place change through it is "
           "invisible to autograd, and backward silently uses the new values.",
           kind=IMPLEMENTATION_DEFINED),
+    Claim("SAVED-05", "SAVED", D2L + "autograd.html",
+          "D2L: changing x.data (x.data = t, x.data *= k) changes x's values without autograd "
+          "recording it: x keeps requires_grad, grad_fn, .grad and its version counter, and "
+          "later gradients are computed from the new values.", source="d2l"),
     # OPTIM
     Claim("OPTIM-01", "OPTIM", GEN + "torch.optim.Optimizer.zero_grad.html",
           "zero_grad() sets gradients to None by default (set_to_none=True) and zeroes them in "
@@ -283,6 +322,15 @@ _CLAIMS = [
     Claim("OPTIM-03", "OPTIM", AUTOGRAD,
           "x.grad.zero_() and x.grad.data.zero_() both zero the values; only the first moves "
           ".grad's version counter (and is recorded when .grad has a graph)."),
+    Claim("OPTIM-04", "OPTIM", GEN + "torch.nn.Module.html#torch.nn.Module.zero_grad",
+          "Module.zero_grad() sets the .grad of every parameter to None by default and zeroes "
+          "them in place (detached) with set_to_none=False; parameters() yields each "
+          "registered Parameter once."),
+    Claim("OPTIM-05", "OPTIM", GEN + "torch.optim.SGD.html",
+          "SGD.step: g = grad (negated with maximize) + weight_decay * p; with momentum the "
+          "buffer b is g at the first step and momentum * b + (1 - dampening) * g after; "
+          "Nesterov steps with g + momentum * b, plain momentum with b; p -= lr * g. "
+          "Parameters without a grad are skipped; invalid settings raise ValueError."),
     # BRIDGE
     Claim("BRIDGE-01", "BRIDGE", GEN + "torch.Tensor.numpy.html",
           "Tensor.numpy() returns an ndarray that shares the tensor's storage: changes to the "
@@ -328,6 +376,11 @@ _CLAIMS = [
           "torchvision.ops.sigmoid_focal_loss.html",
           "torchvision.ops.sigmoid_focal_loss computes the same values and gradients as the "
           "formula (checked when torchvision imports beside the installed torch)."),
+    Claim("LOSS-05", "LOSS", GEN + "torch.nn.functional.cross_entropy.html",
+          "cross_entropy and nll_loss with class weights weigh each target's loss by "
+          "weight[target], and 'mean' divides by the summed weights of the targets that count, "
+          "not by N; ignore_index targets count for nothing; label_smoothing mixes the target "
+          "with the uniform distribution over classes."),
     # DEVICE
     Claim("DEVICE-01", "DEVICE", GEN + "torch.Tensor.to.html",
           "If the tensor already has the requested dtype and device, to() returns self; "

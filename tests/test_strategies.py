@@ -368,3 +368,24 @@ def test_checks_can_fail_on_an_unknown_family(tmp_path: Path) -> None:
     unknown, undrawn = family_gaps(claim_family_sets(tmp_path))
     assert unknown == ["teleport"]
     assert "arith" in undrawn
+
+
+# ---- issue 17: autograd's wider API reached by the autograd state machine --------------------
+
+# The entries that bring hooks, create_graph, .data assignment, nn.Parameter / nn.Linear /
+# Module.zero_grad, manual gradient layouts and SGD's variants into random programs.
+GRAD_API_ENTRIES: dict[str, tuple[str, ...]] = {
+    "hook form": ("hook", "hook_removed", "retain_and_hook", "two_hooks"),
+    "module form": ("parameter", "functional_linear", "linear", "zero_grad"),
+    "backward form": ("create_graph",),
+    "data form": ("data_assign", "data_imul"),
+    "clear": ("assign_layout", "sgd_variant"),
+}
+
+
+def test_grad_api_entries_exist_and_the_state_machine_draws_them() -> None:
+    """Each entry is still in its table, and the autograd state machine's programs (GRAD_MIX)
+    draw it; an empty record reaches none of them (the check can fail)."""
+    assert all(set(names) <= set(CHOICES[label]) for label, names in GRAD_API_ENTRIES.items())
+    assert unreached(recorded(("grad", GRAD_MIX)), GRAD_API_ENTRIES) == []
+    assert len(unreached(Record(), GRAD_API_ENTRIES)) == 13

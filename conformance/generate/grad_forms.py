@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from .arith import arith_step
 from .core import Subject, literal
 from .drafter import Drafter, Op, Table, choose
+from .grad_api import assign_data, assign_grad, sgd_variant
 from .indexing import index_step
 from .tracked import GRAD_DTYPES, grad_source, tracked_step
 from .views import view_step
@@ -82,6 +83,7 @@ BACKWARD_FORMS: Table[None] = Table("backward form", [
     Op("autograd_grad", _autograd_grad(False), _has_leaves),
     Op("autograd_grad_cg", _autograd_grad(True), _has_leaves),
     Op("inputs", _inputs, _has_leaves),
+    Op("create_graph", _statement(lambda s: f"{s.name}.sum().backward(create_graph=True)")),
 ])
 
 
@@ -123,6 +125,8 @@ CLEAR_FORMS: Table[None] = Table("clear", [
     Op("sgd", _sgd("zero_grad()")),
     Op("sgd_keep", _sgd("zero_grad(set_to_none=False)")),
     Op("keep", _keep),
+    Op("assign_layout", assign_grad),
+    Op("sgd_variant", sgd_variant),
 ])
 
 
@@ -151,6 +155,8 @@ DATA_FORMS: Table[None] = Table("data form", [
     Op("detach_write", _statement(lambda s: f"{s.name}.detach().mul_(2)")),
     Op("data_write", _statement(lambda s: f"{s.name}.data.mul_(2)")),
     Op("retain", _statement(lambda s: f"{s.name}.retain_grad()")),
+    Op("data_assign", assign_data),
+    Op("data_imul", _statement(lambda s: f"{s.name}.data *= 2")),
 ])
 
 

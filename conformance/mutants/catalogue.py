@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import autograd_api as api
+
 PROGRAMS = "conformance/claim_tests/test_programs.py"
 CLAIMS = "conformance/claim_tests/test_claims.py"
 RANDOM = "conformance/claim_tests/test_random.py"
@@ -1013,6 +1015,44 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("uniform__returns_new",
            "Tensor.uniform_ samples into a copy and returns it, leaving self unchanged.",
            ("CREATE-21",), f"{RANDOM}::test_in_place_and_like_samplers", _uniform__returns_new),
+    # -- autograd's wider API (issue 17) --
+    Mutant("hook_return_ignored",
+           "Tensor.register_hook calls the hook but ignores the tensor it returns.",
+           ("GRAD-13",), f"{api.TEST}::test_tensor_hooks", api.hook_return_ignored),
+    Mutant("create_graph_ignored",
+           "Tensor.backward ignores create_graph=True (.grad gets no graph, no warning).",
+           ("GRAD-11",), f"{api.TEST}::test_create_graph", api.create_graph_ignored),
+    Mutant("manual_grad_made_contiguous",
+           "Assigning x.grad stores a contiguous copy, losing the manual layout.",
+           ("GRAD-12",), f"{api.TEST}::test_manual_gradient_layouts",
+           api.manual_grad_made_contiguous),
+    Mutant("gradcheck_always_true", "torch.autograd.gradcheck returns True without checking.",
+           ("GRAD-14",), f"{api.TEST}::test_gradcheck", api.gradcheck_always_true),
+    Mutant("out_ignores_requires_grad",
+           "torch.add/mul/mm with out= run as under no_grad instead of refusing arguments "
+           "that require grad.", ("GRAD-15",), f"{api.TEST}::test_out_refuses_autograd",
+           api.out_ignores_requires_grad),
+    Mutant("item_refuses_requires_grad", "Tensor.item raises on a tensor that requires grad.",
+           ("GRAD-16",), f"{api.TEST}::test_clone_and_item_in_autograd",
+           api.item_refuses_requires_grad),
+    Mutant("parameter_copies_data",
+           "nn.Parameter(data) holds a copy of data instead of sharing its storage.",
+           ("GRAD-17",), f"{api.TEST}::test_parameter", api.parameter_copies_data),
+    Mutant("linear_ignores_bias", "F.linear (and nn.Linear) leave out the bias.",
+           ("GRAD-18",), f"{api.TEST}::test_linear", api.linear_ignores_bias),
+    Mutant("module_zero_grad_fills_zeros",
+           "Module.zero_grad() zeroes gradients in place by default instead of setting them "
+           "to None.", ("OPTIM-04",), f"{api.TEST}::test_module_zero_grad",
+           api.module_zero_grad_fills_zeros),
+    Mutant("sgd_nesterov_ignored", "SGD(nesterov=True) steps with plain momentum.",
+           ("OPTIM-05",), f"{api.TEST}::test_sgd_variants", api.sgd_nesterov_ignored),
+    Mutant("data_assignment_bumps_version", "x.data = t moves x's version counter.",
+           ("SAVED-05",), f"{api.TEST}::test_data_assignment",
+           api.data_assignment_bumps_version),
+    Mutant("weighted_mean_divides_by_n",
+           "cross_entropy with class weights and 'mean' divides by the number of targets, "
+           "not by their summed weights.", ("LOSS-05",), f"{api.TEST}::test_weighted_losses",
+           api.weighted_mean_divides_by_n),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}
