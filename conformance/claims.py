@@ -394,6 +394,40 @@ _CLAIMS = [
     Claim("DEVICE-04", "DEVICE", GEN + "torch.Tensor.to.html",
           "to() is differentiable (ToCopyBackward0): gradients flow back to the source dtype "
           "and device; a copy to an integer dtype does not require grad."),
+    # ---- creation, memory and the NumPy bridge (issue 17, breadth-create) ----
+    Claim("CREATE-06", "CREATE", DOC + "tensors.html#torch.Tensor",
+          "The legacy constructor: torch.Tensor(*sizes) allocates an uninitialised CPU tensor "
+          "of the default dtype, torch.Tensor(sequence) converts the data to it, "
+          "torch.Tensor(tensor) aliases the tensor, and torch.Tensor() is empty."),
+    Claim("CREATE-07", "CREATE", GEN + "torch.set_default_dtype.html",
+          "set_default_dtype sets the default floating point dtype: Python floats and float "
+          "factories follow it, complex numbers take its complex counterpart, and integers "
+          "stay int64."),
+    Claim("VIEW-09", "VIEW", GEN + "torch.Tensor.view.html",
+          "view(dtype) reinterprets the tensor's bytes: an equal element size keeps the shape; "
+          "another scales the last dim, which must have stride 1 (and, for larger elements, a "
+          "divisible size, strides and offset); the result aliases the input."),
+    Claim("VIEW-10", "VIEW", DOC + "tensor_attributes.html#torch-memory-format",
+          "torch.channels_last lays a 4-D tensor out as NHWC; contiguous(memory_format=...) "
+          "returns self when the tensor is already in that format and a copy otherwise; clone, "
+          "*_like and pointwise results preserve the input's format."),
+    Claim("VIEW-11", "VIEW", DOC + "tensors.html#torch.Tensor.T",
+          "x.T reverses the order of all dims; its use on tensors of dimension other than 2 is "
+          "deprecated and warns; x.mT transposes the last two dims."),
+    Claim("VIEW-12", "VIEW", DOC + "tensor_view.html",
+          "Views share their base's untyped_storage(); data_ptr() is the address of the first "
+          "element, storage offset included; storage() returns the deprecated TypedStorage "
+          "and warns."),
+    Claim("RESHAPE-04", "RESHAPE", GEN + "torch.Tensor.reshape_as.html",
+          "reshape_as(other) is equivalent to self.reshape(other.sizes()), and view_as(other) "
+          "to self.view(other.size())."),
+    Claim("BCAST-04", "BCAST", GEN + "torch.broadcast_shapes.html",
+          "broadcast_shapes is similar to broadcast_tensors but for shapes: it returns the "
+          "shape broadcasting gives and raises RuntimeError if the shapes are incompatible."),
+    Claim("BRIDGE-09", "BRIDGE", GEN + "torch.from_numpy.html",
+          "torch.tensor, as_tensor and asarray convert NumPy arrays through from_numpy's "
+          "checks: an array with a negative stride or a non-native byte order is refused with "
+          "ValueError, even when a copy is asked for."),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

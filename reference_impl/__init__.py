@@ -14,6 +14,7 @@ each op computes) -> ``_autograd`` (graph, recording wrapper, formula table) -> 
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import _derivatives as _derivatives  # noqa: F401  (registers the backward formulas)
@@ -53,7 +54,7 @@ from ._core.errors import (
     NotModelled,
     module_getattr,
 )
-from ._core.layout import broadcast_shapes as _broadcast_shapes
+from ._core.layout import broadcast_shapes_ref as _broadcast_shapes_ref
 from ._core.layout import channels_last, contiguous_format, memory_format, preserve_format
 from ._core.modes import (
     is_grad_enabled,
@@ -70,7 +71,9 @@ from ._functions.conversion import (
     conj,
     from_numpy,
     is_conj,
+    is_neg,
     resolve_conj,
+    resolve_neg,
 )
 from ._functions.indexing import nonzero
 from ._functions.ops import (
@@ -171,9 +174,18 @@ __version__ = "0.1.0"
 
 
 def broadcast_shapes(*shapes: object) -> Size:
-    """https://docs.pytorch.org/docs/stable/generated/torch.broadcast_shapes.html"""
-    norm = [(s,) if isinstance(s, builtins.int) else tuple(s) for s in shapes]  # type: ignore
-    return Size(_broadcast_shapes(*norm))
+    """https://docs.pytorch.org/docs/stable/generated/torch.broadcast_shapes.html
+    "Similar to broadcast_tensors() but for shapes ... Raises: RuntimeError: If shapes are
+    incompatible." """
+    norm: list[Sequence[builtins.int]] = []
+    for s in shapes:
+        if isinstance(s, builtins.int):
+            s = (s,)
+        if not isinstance(s, Sequence):
+            raise RuntimeError("Input shapes should be of type ints, a tuple of ints, or a list "
+                               f"of ints, got {s}")
+        norm.append(s)
+    return Size(_broadcast_shapes_ref(norm))
 
 
 def is_tensor(obj: object) -> builtins.bool:

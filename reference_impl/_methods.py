@@ -52,7 +52,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "to": conversion.to, "cpu": conversion.cpu, "cuda": conversion.cuda,
     "pin_memory": conversion.pin_memory, "is_pinned": conversion.is_pinned,
     "numpy": conversion.numpy, "conj": conversion.conj, "is_conj": conversion.is_conj,
-    "resolve_conj": conversion.resolve_conj,
+    "resolve_conj": conversion.resolve_conj, "is_neg": conversion.is_neg,
+    "resolve_neg": conversion.resolve_neg,
     # factories
     "new_tensor": creation.new_tensor, "new_zeros": creation.new_zeros,
     "new_ones": creation.new_ones, "new_empty": creation.new_empty,
@@ -117,6 +118,8 @@ OTHER_METHODS: dict[str, Any] = {
     "float": functools.partialmethod(conversion.to, D.float32),
     "double": functools.partialmethod(conversion.to, D.float64),
     "half": functools.partialmethod(conversion.to, D.float16),
+    # torch.Tensor(2, 3) and torch.Tensor([2, 3]): the legacy constructor
+    "__new__": staticmethod(conversion.legacy_new),
 }
 
 # ---- Python operators ---------------------------------------------------------------------------

@@ -60,6 +60,10 @@ def test_numpy_shares_memory(dtype: str, shape: tuple[int, ...], seed: int, layo
      "a = c.numpy(force=True)", "b = c.t().numpy(force=True)", "a[0, 0] = 7"],
     ["t = torch.ones(2, 3, dtype=torch.complex64, device=dev, requires_grad=True)",
      "a = t.numpy(force=True)"],
+    # issue 17: force=True does not help a dtype NumPy lacks
+    ["t = torch.ones(2, dtype=torch.bfloat16, device=dev)", "a = t.numpy(force=True)"],
+    ["t = torch.ones(2, dtype=torch.bfloat16, device=dev, requires_grad=True)",
+     "a = t.numpy(force=True)"],
 ])
 def test_numpy_refuses(lines: list[str], device: str) -> None:
     """numpy() refuses what NumPy cannot share without a copy or a graph."""
@@ -186,6 +190,10 @@ def test_asarray_sequences_and_scalars(lines: list[str], device: str) -> None:
      "k = c.contiguous()", "r = c.reshape(2)"],
     ["x = torch.tensor([1.0, 2.0], device=dev)", "c = x.conj()", "r = x.resolve_conj()",
      "d = torch.conj(x)", "k = x.is_conj()"],
+    # issue 17: the conjugate bit is not the negative bit
+    ["x = torch.tensor([1+2j, 3j], device=dev)", "c = x.conj()", "n = c.is_neg()",
+     "m = torch.is_neg(x)", "r = c.resolve_neg()", "s = torch.resolve_neg(x)",
+     "k = torch.is_conj(c)", "v = torch.resolve_conj(c)", "w = v.is_conj()"],
 ])
 def test_conjugate_bit(lines: list[str], device: str) -> None:
     """conj() is a lazy view: reads see conjugated values, writes store them conjugated,

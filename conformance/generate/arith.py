@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from .core import Subject
+from .core import COMPLEX_DTYPES, Subject
 from .drafter import Drafter, Op, Table, choose, operand, source
 
 
@@ -89,9 +89,13 @@ ARITH_OPS: Table[str] = Table("arith op", [
     Op("where", lambda d, s: f"torch.where({s.name} > 0, {s.name}, {operand(d, s.name)})"),
     *(_reduction(name) for name in ("sum", "mean", "amax", "amin")),
     _product("mm", lambda d, s, k: (k, 2), 4),
-    replace(_product("bmm", lambda d, s, k: (_batch(s), k, 2), 4), applies=_bmm_fits),
+    replace(_product("bmm", lambda d, s, k: (_batch(s) + int(
+        d.draw(st.integers(0, 5), label="batch mismatch") == 0), k, 2), 4), applies=_bmm_fits),
     _product("matmul", _matmul_shape, 6),
     Op("item", lambda d, s: f"{s.name}.item()"),
+    # Python's float() and int(): one element only (ValueError otherwise, unlike item()).
+    Op("float", lambda d, s: f"float({s.name})", lambda s: s.dtype not in COMPLEX_DTYPES),
+    Op("int", lambda d, s: f"int({s.name})", lambda s: s.dtype not in COMPLEX_DTYPES),
     Op("tolist", lambda d, s: f"{s.name}.tolist()"),
     Op("result_type", lambda d, s: f"torch.result_type({s.name}, {operand(d, s.name)})"),
 ])

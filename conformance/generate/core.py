@@ -102,6 +102,55 @@ def _shapes(draw: Draw, min_dims: int, max_dims: int, min_side: int) -> tuple[in
     return tuple(shape)
 
 
+# How the two shapes of a pair relate (``shape_pairs``): equal, the second broadcast to the
+# first (one way), each broadcast in some dim ((4, 1) with (4,): both ways), or incompatible.
+PAIR_KINDS = ("equal", "one way", "both ways", "incompatible")
+
+
+def shape_pairs(kinds: Sequence[str] = PAIR_KINDS
+                ) -> st.SearchStrategy[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Two shapes within LIMITS related as one of ``kinds`` (a subset of ``PAIR_KINDS``)."""
+    unknown = sorted(set(kinds) - set(PAIR_KINDS))
+    if unknown or not kinds:
+        raise InvalidArgument(f"shape_pairs(kinds={list(kinds)}): expected some of {PAIR_KINDS}")
+    return _shape_pairs(tuple(kinds))
+
+
+@st.composite
+def _shape_pairs(draw: Draw, kinds: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    kind = draw(st.sampled_from(kinds), label="pair kind")
+    a = draw(shapes(min_dims=1 if kind != "equal" else 0, min_side=2 if kind != "equal" else 0),
+             label="first shape")
+    if kind == "equal":
+        return a, a
+    keep = draw(st.integers(1, len(a)), label="trailing dims")
+    b = list(a[len(a) - keep:])
+    at = draw(st.integers(0, keep - 1), label="changed dim")
+    if kind == "incompatible":
+        b[at] = draw(st.sampled_from([n for n in range(LIMITS.max_side + 1)
+                                      if n not in (1, b[at])]), label="clashing size")
+        return a, tuple(b)
+    b[at] = 1
+    if kind == "one way":
+        return a, tuple(b)
+    # both ways: the first shape gets a 1 where the second keeps its size, or gains it in a
+    # dim it lacks ((4, 1) with (4,) broadcasts to (4, 4)).
+    a_list = list(a)
+    if keep == len(a) and len(a) < LIMITS.max_dims:
+        b = [draw(st.integers(2, LIMITS.max_side), label="new size")] + b
+    else:
+        lead = len(a) - keep
+        other = draw(st.sampled_from([i for i in range(keep) if i != at] or [at]),
+                     label="other dim")
+        if other == at:
+            b = [draw(st.integers(2, LIMITS.max_side), label="new size")] + b
+            a_list[lead - 1] = 1
+        else:
+            a_list[lead + other] = 1
+            b[other] = a[lead + other]
+    return tuple(a_list), tuple(b)
+
+
 def nest(flat: Sequence[Any], dims: Sequence[int]) -> Any:
     """``flat`` as nested lists of shape ``dims`` (its first element when ``dims`` is empty)."""
     if not dims:

@@ -9,6 +9,7 @@ in for another: an op that does not apply is not drawn.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -198,14 +199,46 @@ def broadcastable_shape(d: Drafter, shape: Sequence[int]) -> tuple[int, ...]:
     return (1,) * lead + tuple(out)
 
 
-OPERANDS = ("tensor", "scalar", "zero-dim", "same")
+def both_ways_shape(d: Drafter, shape: Sequence[int]) -> tuple[int, ...]:
+    """A shape that broadcasts with ``shape`` while ``shape`` also broadcasts to it: 1 where
+    ``shape`` has a side > 1, and a side > 1 where ``shape`` has a 1 or lacks the dim
+    ((4,) with (3, 1), (4, 1) with (4,) the other way round). In place on a tensor of
+    ``shape``, this grows it (which torch refuses)."""
+    wide = [i for i, n in enumerate(shape) if n > 1]
+    out = list(shape)
+    if wide:
+        out[d.draw(st.sampled_from(wide), label="to one")] = 1
+    ones = [i for i, n in enumerate(shape) if n == 1]
+    size = d.draw(st.integers(2, LIMITS.max_side), label="grown size")
+    if ones and d.draw(st.booleans(), label="grow a one"):
+        out[d.draw(st.sampled_from(ones), label="grown dim")] = size
+    elif len(out) < LIMITS.max_dims:
+        out = [size] + out
+    return tuple(out)
+
+
+def clashing_shape(d: Drafter, shape: Sequence[int]) -> tuple[int, ...]:
+    """A shape that does not broadcast with ``shape`` (non-empty): one side changed to a size
+    that is neither 1 nor the same."""
+    out = list(shape)
+    at = d.draw(st.integers(0, len(out) - 1), label="clashing dim")
+    out[at] = d.draw(st.sampled_from([n for n in range(2, LIMITS.max_side + 2) if n != out[at]]),
+                     label="clashing size")
+    return tuple(out)
+
+
+OPERANDS = ("tensor", "scalar", "zero-dim", "same", "both ways", "clash")
 
 
 def operand(d: Drafter, like: str, *, kinds: str = "all") -> str:
     """Another operand for a binary op on ``like``: a Python scalar, a 0-dim tensor, or a
-    tensor of a broadcastable shape."""
-    kind = d.draw(st.sampled_from(OPERANDS), label="operand")
+    tensor whose shape broadcasts to ``like``'s, broadcasts with it both ways, or clashes."""
     t = d.value(like)
+    shape = tuple(t.shape)
+    grows = math.prod(max(n, 1) for n in shape) * LIMITS.max_side <= LIMITS.tensor_numel \
+        and len(shape) < LIMITS.tensor_dims
+    allowed = [k for k in OPERANDS if (k != "both ways" or grows) and (k != "clash" or shape)]
+    kind = d.draw(st.sampled_from(allowed), label="operand")
     if kind == "scalar":
         return d.draw(st.sampled_from(["2", "-1", "0.5", "True", "3"]), label="scalar")
     if kind == "same":
@@ -213,7 +246,8 @@ def operand(d: Drafter, like: str, *, kinds: str = "all") -> str:
     if str(t.dtype) == "torch.float16" and kinds == "all":
         kinds = "real"  # float16 with complex promotes to complex32, which is not modelled
     dt = d.draw(dtypes(kinds), label="other dtype")
-    shp = () if kind == "zero-dim" else broadcastable_shape(d, tuple(t.shape))
+    shp = () if kind == "zero-dim" else both_ways_shape(d, shape) if kind == "both ways" \
+        else clashing_shape(d, shape) if kind == "clash" else broadcastable_shape(d, shape)
     return source(d, dtype=dt, shape=shp)
 
 

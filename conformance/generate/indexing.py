@@ -51,13 +51,22 @@ def index_values(d: Drafter, shape: Sequence[int], bound: int) -> str:
 
 # ---- the index ops: fresh tensors -----------------------------------------------------------
 
+# The index tensors index_select is given: a list of int64 (or int32) indices, which may be
+# empty, a 0-dim index (accepted), or a 2-D one (torch's error).
+INDEX_FORMS = ("int64", "int32", "empty", "0-dim", "2-D")
+
+
 def _index_select(d: Drafter, s: Subject) -> str:
     k = d.draw(st.integers(0, s.ndim - 1), label="dim")
     size = s.shape[k]
+    form = d.draw(st.sampled_from(INDEX_FORMS), label="index form")
     vals = [d.draw(st.integers(0, max(size - 1, 0)), label="i")
-            for _ in range(d.draw(st.integers(0, LIMITS.max_count), label="n"))] if size else []
-    return (f"torch.index_select({s.name}, {k}, torch.tensor([{ints(vals)}], "
-            "dtype=torch.int64, device=dev))")
+            for _ in range(d.draw(st.integers(1, LIMITS.max_count), label="n"))] if size else []
+    data = "[]" if form == "empty" or not vals else str(vals[0]) if form == "0-dim" \
+        else f"[[{ints(vals)}]]" if form == "2-D" else f"[{ints(vals)}]"
+    dtype = "int32" if form == "int32" else "int64"
+    return (f"torch.index_select({s.name}, {k}, torch.tensor({data}, "
+            f"dtype=torch.{dtype}, device=dev))")
 
 
 def _masked_select(d: Drafter, s: Subject) -> str:
@@ -71,6 +80,14 @@ def _gather(d: Drafter, s: Subject) -> str:
     ishape = [d.draw(st.integers(0, n), label="index size") if i != k else
               d.draw(st.integers(0, LIMITS.max_count), label="index size")
               for i, n in enumerate(s.shape)]
+    # Sometimes what gather refuses: an index of another number of dims, or one side larger
+    # than the input's outside dim (1 in 8 each).
+    error = d.draw(st.integers(0, 7), label="gather error")
+    if error == 1:
+        ishape = ishape[:-1] if len(ishape) > 1 else ishape + [1]
+    elif error == 2 and len(ishape) > 1:
+        other = (k + 1) % len(ishape)
+        ishape[other] = s.shape[other] + 1
     idx = index_values(d, ishape, s.shape[k])
     return f"torch.gather({s.name}, {k}, torch.tensor({idx}, dtype=torch.int64, device=dev))"
 

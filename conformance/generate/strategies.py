@@ -19,7 +19,17 @@ from hypothesis import strategies as st
 
 from ..program import Program
 from .arith import ARITH_OPS, arith_step
-from .core import ALL_DTYPES, LIMITS, Limits, Subject, dtypes, literal, shapes
+from .core import (
+    ALL_DTYPES,
+    LIMITS,
+    PAIR_KINDS,
+    Limits,
+    Subject,
+    dtypes,
+    literal,
+    shape_pairs,
+    shapes,
+)
 from .drafter import Drafter, Op, Table, broadcastable_shape, drafts, layout_expr, operand, source
 from .indexing import INDEX_OPS, SETITEM_KEYS, advanced_index, index_step, setitem_step
 from .views import VIEW_OPS, basic_index, view_step
@@ -30,7 +40,7 @@ __all__ = [
     "SETITEM_KEYS", "TABLES", "VIEW_OPS", "Drafter", "Limits", "Op", "Subject", "Table",
     "advanced_index", "arith_step", "basic_index", "broadcastable_shape", "dtypes",
     "index_step", "inplace_step", "layout_expr", "literal", "operand", "out_step", "programs",
-    "setitem_step", "shapes", "source", "view_step",
+    "setitem_step", "shapes", "source", "view_step", "PAIR_KINDS", "shape_pairs",
 ]
 
 FAMILIES: dict[str, Callable[[Drafter], None]] = {

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from .core import LIMITS, Subject, ints
+from .core import LIMITS, Subject, dtypes, ints
 from .drafter import Drafter, Op, Table, choose, source
 
 
@@ -31,7 +31,8 @@ def factor(d: Drafter, n: int) -> tuple[int, ...]:
         dims.append(k)
         rest = rest // k if k else 0
     dims.append(rest)
-    if len(dims) > 1 and n and d.draw(st.booleans(), label="infer"):
+    # With no elements, a -1 beside a 0 is ambiguous: torch's error is a fact too.
+    if len(dims) > 1 and d.draw(st.booleans(), label="infer"):
         dims[d.draw(st.integers(0, len(dims) - 1), label="infer at")] = -1
     return tuple(dims)
 
@@ -157,6 +158,25 @@ def _view_as(d: Drafter, s: Subject) -> str:
     return f"{s.name}.view_as({other})"
 
 
+def _view_dtype(d: Drafter, s: Subject) -> str:
+    """view(dtype): the same element size keeps the layout, another rescales the last dim."""
+    return f"{s.name}.view(torch.{d.draw(dtypes(), label='view dtype')})"
+
+
+def _reshape_as(d: Drafter, s: Subject) -> str:
+    other = source(d, dtype=s.dtype, shape=factor_positive(d, s.numel), layout=False)
+    return f"{s.name}.reshape_as({other})"
+
+
+def _broadcast_to(d: Drafter, s: Subject) -> str:
+    """broadcast_to(shape): expand's rule, with the shape as one tuple."""
+    target = [n if n != 1 else d.draw(st.integers(1, LIMITS.max_count), label="to")
+              for n in s.shape]
+    lead = [d.draw(st.integers(1, LIMITS.max_lead), label="lead")] \
+        if s.ndim < LIMITS.max_dims and d.draw(st.booleans(), label="add dim") else []
+    return f"{s.name}.broadcast_to({tuple(lead + target)})"
+
+
 def has_dims(s: Subject) -> bool:
     return s.ndim >= 1
 
@@ -188,6 +208,12 @@ VIEW_OPS: Table[str] = Table("view op", [
     Op("view_as", _view_as),
     Op("movedim", lambda d, s: f"{s.name}.movedim({dim(d, s)}, {dim(d, s)})", has_dims),
     Op("mT", lambda d, s: f"{s.name}.mT", is_matrix_or_more),
+    # issue 17: view ops the programs never drew
+    Op("T", lambda d, s: f"{s.name}.T"),
+    Op("view_dtype", _view_dtype),
+    Op("reshape_as", _reshape_as),
+    Op("swapdims", lambda d, s: f"{s.name}.swapdims({dim(d, s)}, {dim(d, s)})", has_dims),
+    Op("broadcast_to", _broadcast_to, _expand_fits),
 ])
 
 

@@ -662,6 +662,104 @@ def _like_ignores_device() -> None:
             input, *a, **{key: v for key, v in k.items() if key != "device"}))
 
 
+# ---- creation, memory and the NumPy bridge (issue 17, breadth-create) -------------------------
+
+CREATION = "conformance/claim_tests/test_creation_memory.py"
+
+
+def _legacy_sizes_as_data() -> None:
+    torch = _torch()
+    original = torch.Tensor.__new__
+
+    def new(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        if args and all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+            return original(cls, list(args), **kwargs)
+        return original(cls, *args, **kwargs)
+    torch.Tensor.__new__ = new
+
+
+def _set_default_dtype_noop() -> None:
+    torch = _torch()
+    torch.set_default_dtype = lambda d: None
+
+
+def _view_dtype_copies() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def view(self: Any, *a: Any, **k: Any) -> Any:
+            out = orig(self, *a, **k)
+            return out.clone() if len(a) == 1 and isinstance(a[0], torch.dtype) else out
+        return view
+    _set(torch.Tensor, "view", make)
+
+
+def _like_drops_channels_last() -> None:
+    torch = _torch()
+    for name in ("zeros_like", "ones_like", "empty_like", "full_like"):
+        _set(torch, name, lambda orig: lambda input, *a, **k: orig(
+            input, *a, **{"memory_format": torch.contiguous_format, **k}))
+
+
+def _numpy_t_swaps_last_two() -> None:
+    torch = _torch()
+    original = torch.Tensor.T
+    torch.Tensor.T = property(lambda self: self.mT if self.dim() > 2 else original.__get__(self))
+
+
+def _data_ptr_ignores_offset() -> None:
+    torch = _torch()
+    torch.Tensor.data_ptr = lambda self: self.untyped_storage().data_ptr() if self.numel() else 0
+
+
+def _reshape_as_copies() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "reshape_as",
+         lambda orig: lambda self, other: orig(self, other).clone())
+
+
+def _broadcast_shapes_takes_max() -> None:
+    torch = _torch()
+
+    def broadcast_shapes(*shapes: Any) -> Any:
+        norm = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+        n = max((len(s) for s in norm), default=0)
+        padded = [(1,) * (n - len(s)) + s for s in norm]
+        return torch.Size([max(d) for d in zip(*padded)])
+    torch.broadcast_shapes = broadcast_shapes
+
+
+def _tensor_copies_negative_strides() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def tensor(data: Any, *a: Any, **k: Any) -> Any:
+            if type(data).__name__ == "ndarray" and any(s < 0 for s in data.strides):
+                data = data.copy()
+            return orig(data, *a, **k)
+        return tensor
+    _set(torch, "tensor", make)
+
+
+def _new_ignores_device() -> None:
+    torch = _torch()
+    for name in ("new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"):
+        _set(torch.Tensor, name, lambda orig: lambda self, *a, **k: orig(
+            self, *a, **{key: v for key, v in k.items() if key != "device"}))
+
+
+def _negative_step_flips() -> None:
+    torch = _torch()
+
+    def make(orig: Any) -> Any:
+        def getitem(self: Any, index: Any) -> Any:
+            if isinstance(index, slice) and index.step is not None and index.step < 0:
+                return orig(self.flip(0), slice(None, None, -index.step))
+            return orig(self, index)
+        return getitem
+    _set(torch.Tensor, "__getitem__", make)
+
+
 # ---- random sampling (CREATE-20, CREATE-21) ---------------------------------------------------
 
 def _randn_drops_requires_grad() -> None:
@@ -876,6 +974,41 @@ MUTANTS: tuple[Mutant, ...] = (
            _to_device_dtype_ignores_dtype),
     Mutant("like_ignores_device", "torch.*_like ignore their device= argument.",
            ("DEVICE-03",), f"{DEVICES}::test_devices_of_results", _like_ignores_device),
+    # -- creation, memory and the NumPy bridge (issue 17) --
+    Mutant("legacy_sizes_as_data",
+           "torch.Tensor(2, 3) builds the data [2., 3.] instead of a (2, 3) tensor.",
+           ("CREATE-06",), f"{CREATION}::test_legacy_constructor", _legacy_sizes_as_data),
+    Mutant("set_default_dtype_noop", "torch.set_default_dtype does nothing.", ("CREATE-07",),
+           f"{CREATION}::test_set_default_dtype", _set_default_dtype_noop),
+    Mutant("view_dtype_copies", "Tensor.view(dtype) returns a copy, not an alias.",
+           ("VIEW-09",), f"{CREATION}::test_view_dtype", _view_dtype_copies),
+    Mutant("like_drops_channels_last",
+           "torch.*_like lay their result out contiguous instead of preserving the input's "
+           "format (channels_last).", ("VIEW-10",), f"{CREATION}::test_channels_last",
+           _like_drops_channels_last),
+    Mutant("numpy_t_swaps_last_two",
+           "x.T on a tensor of more than 2 dims swaps the last two dims instead of reversing "
+           "all of them.", ("VIEW-11",), f"{CREATION}::test_transpose_property_t",
+           _numpy_t_swaps_last_two),
+    Mutant("data_ptr_ignores_offset",
+           "Tensor.data_ptr returns the storage's address, leaving out the storage offset.",
+           ("VIEW-12",), f"{CREATION}::test_storage_and_data_ptr", _data_ptr_ignores_offset),
+    Mutant("reshape_as_copies", "Tensor.reshape_as always returns a copy.", ("RESHAPE-04",),
+           f"{CREATION}::test_reshape_as", _reshape_as_copies),
+    Mutant("broadcast_shapes_takes_max",
+           "torch.broadcast_shapes takes the largest size in each dim instead of raising for "
+           "incompatible shapes.", ("BCAST-04",), f"{CREATION}::test_broadcast_shapes",
+           _broadcast_shapes_takes_max),
+    Mutant("tensor_copies_negative_strides",
+           "torch.tensor copies a NumPy array with negative strides instead of refusing it.",
+           ("BRIDGE-09",), f"{CREATION}::test_bridge_refuses_arrays",
+           _tensor_copies_negative_strides),
+    Mutant("new_ignores_device", "Tensor.new_* ignore their device= argument.",
+           ("DEVICE-03",), f"{CREATION}::test_like_and_new_on_another_device",
+           _new_ignores_device),
+    Mutant("negative_step_flips",
+           "x[::-k] returns a flipped copy (as NumPy's view reads) instead of raising.",
+           ("INDEX-01",), f"{CREATION}::test_slice_steps", _negative_step_flips),
     # -- random sampling (issue 20) --
     Mutant("randn_drops_requires_grad", "torch.randn ignores requires_grad=True.",
            ("CREATE-20",), f"{RANDOM}::test_random_factories", _randn_drops_requires_grad),

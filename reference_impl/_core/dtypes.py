@@ -183,7 +183,14 @@ def set_default_dtype(d: dtype) -> None:
 
 
 def default_complex_dtype() -> dtype:
-    return complex128 if get_default_dtype() is float64 else complex64
+    """The complex dtype matching the default dtype (complex numbers in torch.tensor)."""
+    d = get_default_dtype()
+    if d is bfloat16:
+        raise RuntimeError("invalid default scalar type for complex")
+    if d is float16:
+        # Note: torch gives complex32 (ComplexHalf, "experimental"), which is not modelled.
+        raise NotModelled("complex numbers under set_default_dtype(torch.float16) (complex32)")
+    return complex128 if d is float64 else complex64
 
 
 def can_cast(from_: dtype, to: dtype) -> bool:

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from math import prod
 
+from .errors import NotModelled
+
 Shape = tuple[int, ...]
 Strides = tuple[int, ...]
 
@@ -163,6 +165,26 @@ def broadcast_shapes(*shapes: Sequence[int]) -> Shape:
     return tuple(out)
 
 
+def broadcast_shapes_ref(shapes: Sequence[Sequence[int]]) -> Shape:
+    """torch.broadcast_shapes: the broadcast rule, walked shape by shape from the last dim as
+    torch._refs._broadcast_shapes does, with its own message (not the binary ops')."""
+    common = [1] * max((len(s) for s in shapes), default=0)
+    for arg, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] == common[i]:
+                continue
+            if common[i] == 1:
+                if shape[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[i] = shape[i]
+            if shape[i] != 1 and common[i] != shape[i]:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[i]} at {i}! "
+                    f"Mismatching argument at index {arg} had {shape!r}; but expected shape "
+                    f"should be broadcastable to {common}")
+    return tuple(common)
+
+
 def _broadcast_pair(a: Shape, b: Shape) -> Shape:
     n = max(len(a), len(b))
     out = []
@@ -265,6 +287,23 @@ def _sort_dims(n: int, should_swap: Callable[[int, int], int]) -> list[int]:
             elif c < 0:
                 break
     return perm
+
+
+def format_strides(shape: Sequence[int], strides: Sequence[int], fmt: memory_format | None
+                   ) -> Strides:
+    """The strides of a new tensor of ``shape`` laid out in memory format ``fmt``
+    (https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch.memory_format):
+    preserve_format (or None) follows the input's ``strides``, contiguous_format is row-major,
+    channels_last is NHWC and needs 4 dims."""
+    if fmt is None or fmt is preserve_format:
+        return preserve_format_strides(shape, strides)
+    if fmt is contiguous_format:
+        return contiguous_strides(shape)
+    if fmt is channels_last:
+        if len(shape) != 4:
+            raise RuntimeError("required rank 4 tensor to use channels_last format")
+        return channels_last_strides(shape)
+    raise NotModelled(f"memory_format={fmt!r}")
 
 
 def channels_last_strides(shape: Sequence[int]) -> Strides:

@@ -8,10 +8,13 @@ object; NumPy's own view rules never decide it.
 from __future__ import annotations
 
 import itertools
+import warnings
+from typing import Any
 
 import numpy as np
 
 from .device import device
+from .errors import ONCE_PER_PROCESS
 from .release import cuda_unavailable
 
 _ptrs = itertools.count(1)
@@ -112,6 +115,50 @@ class UntypedStorage:
 
     def size(self) -> int:
         return self._storage.nbytes()
+
+    @property
+    def device(self) -> device:
+        return self._storage.device
+
+
+# https://docs.pytorch.org/docs/stable/storage.html : "The torch.TypedStorage ... is
+# deprecated": every use warns, once per process (torch/storage.py keeps a has_warned flag).
+TYPED_STORAGE_WARNING = (ONCE_PER_PROCESS + "TypedStorage is deprecated. It will be removed in "
+                         "the future and UntypedStorage will be the only storage class.")
+
+
+class TypedStorage:
+    """What the deprecated ``Tensor.storage()`` returns: the tensor's whole storage seen as
+    elements of its dtype (the storage offset is not applied)."""
+
+    __slots__ = ("_storage", "dtype")
+
+    def __init__(self, storage: Storage, dt: Any) -> None:
+        self._storage = storage
+        self.dtype = dt
+
+    def data_ptr(self) -> int:
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return self._storage.data_ptr()
+
+    def size(self) -> int:
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return self._storage.nbytes() // self.dtype.itemsize
+
+    def __len__(self) -> int:
+        return self.size()
+
+    def element_size(self) -> int:
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return int(self.dtype.itemsize)
+
+    def nbytes(self) -> int:
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return self._storage.nbytes()
+
+    def untyped(self) -> UntypedStorage:
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return UntypedStorage(self._storage)
 
     @property
     def device(self) -> device:

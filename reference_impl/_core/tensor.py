@@ -9,6 +9,7 @@ bodies here short).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from math import prod
 from typing import Any
@@ -18,10 +19,10 @@ import numpy as np
 from . import layout as L
 from .device import device
 from .dtypes import bcomplex32, bool_, complex64, dtype, float32, from_storage, to_storage
-from .errors import NotModelled, missing_api
+from .errors import NotModelled, missing_api, warn_once
 from .modes import MODES, CreationMeta
 from .release import follows
-from .storage import Storage, UntypedStorage, VersionCounter
+from .storage import TYPED_STORAGE_WARNING, Storage, TypedStorage, UntypedStorage, VersionCounter
 
 
 class Size(tuple):
@@ -189,6 +190,12 @@ class Tensor(metaclass=_TensorMeta):
     def untyped_storage(self) -> UntypedStorage:
         return UntypedStorage(self._storage)
 
+    def storage(self) -> TypedStorage:
+        """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.storage.html
+        "Returns the underlying TypedStorage. Warning: TypedStorage is deprecated." """
+        warnings.warn(TYPED_STORAGE_WARNING, UserWarning, stacklevel=2)
+        return TypedStorage(self._storage, self._dtype)
+
     def data_ptr(self) -> int:
         """The address of the first element: the storage's plus the offset in bytes, also on
         meta, whose storages report 0 (``x[2:].data_ptr()`` is 8 for float32 there); 0 for a
@@ -313,6 +320,10 @@ class Tensor(metaclass=_TensorMeta):
         return v.item()
 
     def _scalar_conversion(self, kind: type) -> Any:
+        if self.requires_grad:
+            # torch 2.13 warns once per process (TORCH_WARN_ONCE) before converting.
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.", stacklevel=4)
         if self.numel() != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return kind(self.item())

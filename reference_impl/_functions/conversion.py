@@ -167,6 +167,20 @@ def is_conj(self: Tensor) -> bool:
     return bool(self._conj)
 
 
+def is_neg(self: Tensor) -> bool:
+    """https://docs.pytorch.org/docs/stable/generated/torch.is_neg.html
+    Note: only views such as conj().imag carry the negative bit, and the model has none of
+    them, so no modelled tensor has it set."""
+    return False
+
+
+def resolve_neg(self: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.resolve_neg.html
+    "Returns a new tensor with materialized negation if input's negative bit is set to True,
+    else returns input." (Never set on a modelled tensor: see is_neg.)"""
+    return self
+
+
 def resolve_conj(self: Tensor) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.resolve_conj.html
     "Returns a new tensor with materialized conjugation if input's conjugate bit is set to
@@ -227,3 +241,44 @@ def asarray(obj: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None
     if requires_grad:
         result.requires_grad_(True)
     return result
+
+
+def _has_complex(data: Any) -> bool:
+    if isinstance(data, (list, tuple)):
+        return any(_has_complex(x) for x in data)
+    return isinstance(data, complex)
+
+
+def legacy_new(cls: type, *args: Any, device: DeviceLike | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/tensors.html#torch.Tensor
+    "To create a tensor with specific size, use torch.* tensor creation ops": the legacy
+    constructor torch.Tensor(*sizes) allocates an uninitialised tensor of the default dtype,
+    torch.Tensor(sequence) converts the data to the default dtype, torch.Tensor(tensor) is an
+    alias of the tensor (its dtype kept), and torch.Tensor() is empty; only CPU tensors."""
+    if device is not None and canonical(device).type != "cpu":
+        raise RuntimeError("legacy constructor expects device type: cpu but device type: "
+                           f"{canonical(device).type} was passed")
+    if any(isinstance(a, (bool, np.ndarray, np.generic)) for a in args):
+        raise NotModelled("torch.Tensor(...) of bools or NumPy values")
+    dt = D.get_default_dtype()
+    if not args:
+        return Tensor._empty((0,), dt, canonical("cpu"))
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        src = args[0]
+        if src.requires_grad:
+            raise NotModelled("torch.Tensor(t) of a tensor that requires grad")
+        return view_of(src, src._shape, src._strides, src._offset)
+    if len(args) == 1 and type(args[0]).__name__ == "Size":
+        args = tuple(args[0])
+    if all(isinstance(a, int) for a in args):
+        if any(a < 0 for a in args):
+            raise RuntimeError(f"Trying to create tensor with negative dimension "
+                               f"{min(args)}: [{', '.join(str(a) for a in args)}]")
+        return Tensor._empty(args, dt, canonical("cpu"), initialised=False)
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        if _has_complex(args[0]):
+            raise TypeError("must be real number, not complex")
+        return tensor(args[0], dtype=dt)
+    if len(args) == 1:
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+    raise NotModelled("torch.Tensor(...) with these arguments")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from .._autograd.record import differentiable, refuses_graph
+from .._core import layout as L
 from .._core.errors import NotModelled
-from .._core.layout import contiguous_format
+from .._core.layout import contiguous_format, preserve_format
 from .._core.tensor import Tensor
 from .._kernels import copy as C
 from .._kernels import indexing as I
@@ -82,8 +83,10 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.contiguous.html
     "If self tensor is already in the specified memory format, this function returns the
     self tensor." Otherwise a contiguous clone (CloneBackward0)."""
-    if memory_format not in (None, contiguous_format):
-        raise NotModelled(f"contiguous(memory_format={memory_format!r})")
-    if self.is_contiguous():
+    fmt = contiguous_format if memory_format is None else memory_format
+    if fmt is preserve_format:
+        raise NotModelled("contiguous(memory_format=torch.preserve_format)")
+    L.format_strides(self._shape, self._strides, fmt)  # refuses what fmt cannot lay out
+    if self.is_contiguous(memory_format=fmt):
         return self
-    return clone(self, memory_format=contiguous_format)
+    return clone(self, memory_format=fmt)

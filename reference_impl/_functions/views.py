@@ -15,7 +15,7 @@ from .._autograd.graph import meta_of, node_class
 from .._autograd.record import attach, differentiable, needs_graph, plan_node, record
 from .._core import layout as L
 from .._core.aliasing import view_of
-from .._core.errors import NotModelled
+from .._core.errors import warn_once
 from .._core.layout import wrap_dim
 from .._core.modes import suspended
 from .._core.tensor import Tensor
@@ -122,13 +122,23 @@ def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def T(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
     if self.dim() not in (0, 2):
-        # Note: torch warns once per process (TORCH_WARN_ONCE): what a program observes depends
-        # on the process's history, which the model cannot know.
-        raise NotModelled("x.T on a tensor that is not 2-D (its warning fires once per process)")
+        # https://docs.pytorch.org/docs/stable/tensors.html#torch.Tensor.T
+        # "The use of Tensor.T() on tensors of dimension other than 2 to reverse their shape is
+        # deprecated and it will throw an error in a future release." (TORCH_WARN_ONCE)
+        warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                  "shape is deprecated and it will throw an error in a future release.")
+    if self.dim() == 0:
+        warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                  "these cases.")
     return permute(self, tuple(range(self.dim() - 1, -1, -1)))
 
 
 def mT(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
+    if self.dim() == 0:
+        # Note: torch 2.13 returns self for a 0-D tensor, with a once-per-process warning.
+        warn_once("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
+                  "these cases.")
+        return self
     if self.dim() < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self.dim()}-D tensor.")

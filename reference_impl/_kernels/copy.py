@@ -113,12 +113,7 @@ def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.clone.html
     "Returns a copy of input." With preserve_format, dense inputs keep their strides."""
-    if memory_format is None or memory_format is L.preserve_format:
-        strides = L.preserve_format_strides(input._shape, input._strides)
-    elif memory_format is L.contiguous_format:
-        strides = L.contiguous_strides(input._shape)
-    else:
-        raise NotModelled(f"clone(memory_format={memory_format!r})")
+    strides = L.format_strides(input._shape, input._strides, memory_format)
     res = Tensor._empty(input._shape, input._dtype, input.device, strides)
     if input._storage.has_data():
         res._write(input._values())

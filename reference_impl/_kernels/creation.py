@@ -20,7 +20,7 @@ from .._core import dtypes as D
 from .._core import layout as L
 from .._core.device import CPU, DeviceLike, canonical
 from .._core.errors import NotModelled
-from .._core.layout import contiguous_format, memory_format, preserve_format
+from .._core.layout import contiguous_format, memory_format
 from .._core.release import dtype_error
 from .._core.storage import Storage
 from .._core.tensor import Tensor
@@ -94,6 +94,10 @@ def tensor(data: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None
         # "detach()" up to 2.6, "sourceTensor.detach().clone()" on 2.13).
         warnings.warn("To copy construct from a tensor, it is recommended to use",
                       UserWarning, stacklevel=2)
+    if isinstance(data, np.ndarray):
+        # Note: torch.tensor copies, but through the bridge from_numpy uses, so it refuses the
+        # same arrays (torch 2.13); arrays nested in a list are read as sequences instead.
+        check_array(data)
     shape, inferred, flat = _infer(data)
     dt = dtype or inferred
     if device is None and isinstance(data, Tensor):
@@ -136,6 +140,11 @@ def empty(*size: Any, dtype: D.dtype | None = None, device: DeviceLike | None = 
     """https://docs.pytorch.org/docs/stable/generated/torch.empty.html
     "Returns a tensor filled with uninitialized data": the model marks the bytes unwritten and
     the comparison skips them until something writes them."""
+    if memory_format not in (None, contiguous_format):
+        shape = _size_args(size)
+        return _finish(Tensor._empty(shape, dtype or D.get_default_dtype(), canonical(device),
+                                     L.format_strides(shape, (), memory_format),
+                                     initialised=False), requires_grad)
     return _filled(size, None, dtype, device, requires_grad)
 
 
@@ -197,12 +206,7 @@ def eye(n: int, m: int | None = None, *, dtype: D.dtype | None = None,
 def _like(input: Tensor, value: Any, dtype: D.dtype | None, device: DeviceLike | None,
           requires_grad: bool, memory_format_: memory_format | None) -> Tensor:
     dev = canonical(device) if device is not None else input.device
-    if memory_format_ in (None, preserve_format):
-        strides = L.preserve_format_strides(input._shape, input._strides)
-    elif memory_format_ is contiguous_format:
-        strides = L.contiguous_strides(input._shape)
-    else:
-        raise NotModelled(f"memory_format={memory_format_!r}")
+    strides = L.format_strides(input._shape, input._strides, memory_format_)
     t = Tensor._empty(input._shape, dtype or input._dtype, dev, strides,
                       initialised=value is not None)
     if value is not None and value != 0 and t._storage.has_data():
@@ -285,12 +289,11 @@ def _byte_view(arr: np.ndarray) -> tuple[np.ndarray, int]:
     return flat[start:start + extent], extent
 
 
-def from_numpy(arr: Any) -> Tensor:
-    if not isinstance(arr, np.ndarray):
-        kind = type(arr)
-        name = kind.__name__ if kind.__module__ == "builtins" else \
-            f"{kind.__module__}.{kind.__name__}"
-        raise TypeError(f"expected np.ndarray (got {name})")
+def check_array(arr: np.ndarray) -> None:
+    """What torch's NumPy bridge (tensor_from_numpy) refuses, whether it then shares the memory
+    (from_numpy, as_tensor) or copies it (torch.tensor): negative strides and a byte order
+    other than the machine's. https://docs.pytorch.org/docs/stable/generated/torch.from_numpy.html
+    """
     if any(st < 0 for st in arr.strides):
         raise ValueError(
             "At least one stride in the given numpy array is negative, and tensors with "
@@ -299,6 +302,15 @@ def from_numpy(arr: Any) -> Tensor:
     if not arr.dtype.isnative:
         raise ValueError("given numpy array has byte order different from the native byte "
                          "order. Conversion between byte orders is currently not supported.")
+
+
+def from_numpy(arr: Any) -> Tensor:
+    if not isinstance(arr, np.ndarray):
+        kind = type(arr)
+        name = kind.__name__ if kind.__module__ == "builtins" else \
+            f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"expected np.ndarray (got {name})")
+    check_array(arr)
     dt = D.from_numpy_dtype(arr.dtype)
     if not arr.flags.writeable:
         # Note: torch warns once per process, which one program's model cannot know.

@@ -328,6 +328,11 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
     common = result_type(input, other)
     tensors = [o for o in (condition, input, other) if isinstance(o, Tensor)]
     check_same_device([*([out] if out is not None else []), *tensors])
+    if out is not None and common is not out._dtype:
+        # Note: where's out= takes no casting at all, and checks the dtype before the shapes
+        # broadcast (torch 2.13: an out of another dtype beside clashing shapes names out).
+        raise RuntimeError(f"Expected out type to be {common.scalar_type} but got "
+                           f"{out._dtype.scalar_type}")
     shape = L.broadcast_shapes(*[t._shape for t in tensors])
     read_write = out is not None and any(t is out for t in tensors)
     if out is not None:
@@ -345,10 +350,6 @@ def where(condition: Tensor, input: Operand, other: Operand, *,
 
 def _check_where_out(out: Tensor, common: D.dtype, tensors: list[Tensor],
                      shape: tuple[int, ...], read_write: bool) -> None:
-    if common is not out._dtype:
-        # where's out= takes no casting at all.
-        raise RuntimeError(f"Expected out type to be {common.scalar_type} but got "
-                           f"{out._dtype.scalar_type}")
     _no_internal_overlap(out)
     for t in tensors:
         _no_partial_overlap(out, t)

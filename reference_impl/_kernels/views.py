@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._core import dtypes as D
 from .._core import layout as L
 from .._core.aliasing import view_of
 from .._core.dtypes import tensor_type_name
@@ -35,8 +36,10 @@ def view(self: Tensor, *shape: Any) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.view.html
     "For a tensor to be viewed, the new view size must be compatible with its original size and
     stride" (ATen computeStride)."""
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        return view_dtype(self, shape[0])
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
-        raise NotModelled("Tensor.view(dtype)")
+        raise NotModelled(f"Tensor.view({type(shape[0]).__name__})")
     new_shape = L.infer_size(_shape_args(shape, "view"), self.numel())
     strides = L.compute_stride(self._shape, self._strides, new_shape)
     if strides is None:
@@ -44,6 +47,53 @@ def view(self: Tensor, *shape: Any) -> Tensor:
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return view_of(self, new_shape, strides, self._offset)
+
+
+def _stride_one(strides: Sequence[int], what: str) -> None:
+    if strides[-1] != 1:
+        raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {strides[-1]}")
+
+
+def view_dtype(self: Tensor, dtype: D.dtype) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.view.html (view(dtype))
+    "If the element size of dtype is different than that of self.dtype, then the size of the
+    last dimension of the output will be scaled proportionally ... the following conditions
+    must be true: self.dim() must be greater than 0. self.stride(-1) must be 1." Larger
+    elements also need self.size(-1), every other stride and the storage offset divisible by
+    the ratio. The result aliases self and shares its version counter, but it is not an
+    autograd view (_is_view() False, _base None)."""
+    if self.requires_grad:
+        raise NotModelled("view(dtype) of a tensor that requires grad")
+    old, new = self._dtype.itemsize, dtype.itemsize
+    what = f"to view {self._dtype.scalar_type} as {dtype.scalar_type} (different element sizes)"
+    shape, strides, offset = list(self._shape), list(self._strides), self._offset
+    if old != new and self.dim() == 0:
+        raise RuntimeError(f"self.dim() cannot be 0 {what}")
+    if old > new:
+        _stride_one(strides, what)
+        ratio = old // new
+        shape[-1] *= ratio
+        strides = [st * ratio for st in strides[:-1]] + [1]
+        offset *= ratio
+    elif old < new:
+        ratio = new // old
+        if shape[-1] % ratio:
+            raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got "
+                               f"{shape[-1]}")
+        if offset % ratio:
+            raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, "
+                               f"but got {offset}")
+        _stride_one(strides, what)
+        for i, st in enumerate(strides[:-1]):
+            if st % ratio:
+                raise RuntimeError(f"self.stride({i}) must be divisible by {ratio} {what}, "
+                                   f"but got {st}")
+        shape[-1] //= ratio
+        strides = [st // ratio for st in strides[:-1]] + [1]
+        offset //= ratio
+    out = view_of(self, shape, strides, offset, track=False)
+    out._dtype = dtype
+    return out
 
 
 def squeeze(self: Tensor, dim: Any = None) -> Tensor:
@@ -136,8 +186,11 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
 
 def slice_dim(self: Tensor, dim: int, start: int | None, stop: int | None,
               step: int) -> Tensor:
-    """ATen ``slice``: bounds are clamped as Python clamps them; only positive steps."""
-    if step <= 0:
+    """ATen ``slice``: bounds are clamped as Python clamps them; only positive steps (a zero
+    step is refused first, by Python's slice unpacking)."""
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if step < 0:
         raise ValueError("step must be greater than zero")
     size = self._shape[dim]
     lo, hi, _ = slice(start, stop, 1).indices(size)
