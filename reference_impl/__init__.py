@@ -62,15 +62,26 @@ from ._functions.indexing import nonzero
 from ._functions.ops import (
     abs,
     add,
+    all,
+    allclose,
     amax,
     amin,
+    any,
+    argmax,
+    argmin,
     bmm,
+    cat,
     clamp,
     clip,
     clone,
+    concat,
+    concatenate,
+    cumsum,
     div,
     eq,
+    equal,
     exp,
+    flip,
     gather,
     ge,
     gt,
@@ -80,18 +91,36 @@ from ._functions.ops import (
     log_softmax,
     lt,
     masked_select,
+    max,
     mean,
+    min,
     mm,
     mul,
     ne,
     neg,
+    norm,
     pow,
+    prod,
     sigmoid,
     softmax,
+    sort,
     sqrt,
+    stack,
+    std,
     sub,
     sum,
+    topk,
+    var,
     where,
+)
+from ._functions.shaping import (
+    adjoint,
+    dsplit,
+    hsplit,
+    split_with_sizes,
+    tensor_split,
+    unflatten,
+    vsplit,
 )
 from ._functions.views import (
     as_strided,
@@ -112,7 +141,10 @@ from ._functions.views import (
     transpose,
     unbind,
     unsqueeze,
+    view_as_real,
 )
+from ._functions.views import imag as imag
+from ._functions.views import real as real
 from ._kernels.creation import (
     arange,
     empty,
@@ -143,8 +175,8 @@ __version__ = "0.1.0"
 
 def broadcast_shapes(*shapes: object) -> Size:
     """https://docs.pytorch.org/docs/stable/generated/torch.broadcast_shapes.html"""
-    norm = [(s,) if isinstance(s, builtins.int) else tuple(s) for s in shapes]  # type: ignore
-    return Size(_broadcast_shapes(*norm))
+    sizes = [(s,) if isinstance(s, builtins.int) else tuple(s) for s in shapes]  # type: ignore
+    return Size(_broadcast_shapes(*sizes))
 
 
 def is_tensor(obj: object) -> builtins.bool:
