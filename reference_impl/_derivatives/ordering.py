@@ -19,6 +19,7 @@ from .._core.layout import wrap_dim
 from .._core.tensor import Tensor
 from .._functions.ops import flip
 from .._functions.views import narrow, select
+from .._kernels.ordering import sort_args
 
 for _name in ("argmax", "argmin", "all", "any"):
     derivative(_name)(no_derivative)
@@ -74,8 +75,7 @@ def _value_selecting(name: str, a: Tensor, d: int, indices: Tensor, keepdim: boo
 
 
 def _along_dim(name: str, keepdim_always: bool) -> Any:
-    def formula(result: Any, a: Tensor, dim: int = -1, keepdim: bool = False, *args: Any,
-                **_: Any) -> Plan:
+    def formula(result: Any, a: Tensor, dim: int, keepdim: bool = False, **_: Any) -> Plan:
         return _value_selecting(name, a, wrap_dim(dim, a.dim()), result[1],
                                 keepdim_always or keepdim)
     return formula
@@ -83,7 +83,13 @@ def _along_dim(name: str, keepdim_always: bool) -> Any:
 
 derivative("max_dim")(_along_dim("MaxBackward0", False))
 derivative("min_dim")(_along_dim("MinBackward0", False))
-derivative("sort")(_along_dim("SortBackward0", True))
+
+
+@derivative("sort")
+def f_sort(result: Any, a: Tensor, *args: Any, dim: Any = None, descending: Any = None,
+           stable: Any = None, **_: Any) -> Plan:
+    d = sort_args(args, dim, descending, stable)[0]
+    return _value_selecting("SortBackward0", a, wrap_dim(d, a.dim()), result[1], True)
 
 
 @derivative("topk")

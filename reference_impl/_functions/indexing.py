@@ -118,6 +118,8 @@ def _select(result: Tensor, dim: int, i: int) -> Tensor:
 
 def _slice(result: Tensor, dim: int, x: slice, *, inside_tuple: bool) -> Tensor:
     step = 1 if x.step is None else int(x.step)
+    if step == 0:
+        raise ValueError("slice step cannot be zero")  # Python's own slice unpacking
     start = None if x.start is None else int(x.start)
     stop = None if x.stop is None else int(x.stop)
     # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as written,

@@ -156,14 +156,31 @@ def _rows(input: Tensor, dim: int) -> tuple[int, Any]:
     return d, (v.reshape(1) if not input.dim() else v)
 
 
-def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False,
-         out: Any = None) -> Any:
+def sort_args(args: tuple[Any, ...], dim: Any, descending: Any, stable: Any
+              ) -> tuple[int, bool, bool]:
+    """sort's overloads: ``(dim=-1, descending=False)`` positionally or by keyword, and
+    ``(*, stable, dim=-1, descending=False)``, where dim and descending are keywords only."""
+    if len(args) > 2 or (stable is not None and args) or \
+            (args and dim is not None) or (len(args) > 1 and descending is not None):
+        raise TypeError("sort() received an invalid combination of arguments - got (Tensor, "
+                        f"{', '.join(type(a).__name__ for a in args)}"
+                        f"{', stable=bool' if stable is not None else ''}), but expected one "
+                        "of:")
+    given = list(args) + [None] * (2 - len(args))
+    d = given[0] if given[0] is not None else dim
+    desc = given[1] if given[1] is not None else descending
+    return (-1 if d is None else int(d)), bool(desc), bool(stable)
+
+
+def sort(input: Tensor, *args: Any, dim: Any = None, descending: Any = None,
+         stable: Any = None, out: Any = None) -> Any:
     """https://docs.pytorch.org/docs/stable/generated/torch.sort.html
     "Sorts the elements of the input tensor along a given dimension in ascending order by
     value. ... If stable is True then the sorting routine becomes stable, preserving the order
     of equivalent elements." Without stable, the order of equal elements (their indices) is
     left open. Values and indices are laid out as the input (empty_like, preserve_format)."""
     _no_out("sort", out)
+    dim, descending, stable = sort_args(args, dim, descending, stable)
     d, _ = _rows(input, dim)
     if input._dtype.is_complex:
         # Note: the CPU kernel says " Sort does not support complex dtypes on CPU"; the
