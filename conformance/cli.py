@@ -295,12 +295,20 @@ def check_snippet(args: argparse.Namespace) -> int:
             raise UsageError(f"check: cannot read {args.file} ({e.__class__.__name__})") from None
     (device,) = _check_devices(args.device) if "," not in args.device else (args.device,)
     version = _check_torch()
-    from .snippet import check_source, report_json, report_text
+    from .snippet import check_source, read_notebook, report_json, report_text
+    skipped: list[str] = []
+    if args.file and args.file.endswith(".ipynb"):
+        try:
+            notebook = read_notebook(source)
+        except ValueError as e:
+            raise UsageError(f"check: {args.file}: {e}") from None
+        source, skipped = notebook.source, notebook.skipped
     try:
         result = check_source(source, device)
     except SettingsError as e:
         raise UsageError(f"--device: {e}") from None
-    print(report_json(result, version) if args.json else report_text(result), end="")
+    print(report_json(result, version, skipped) if args.json else
+          report_text(result, skipped), end="")
     return EXIT_OK if result.verdict == "PASS" else EXIT_VIOLATED
 
 

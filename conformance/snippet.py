@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from .judge.check import CaseResult, check
@@ -64,17 +65,64 @@ def check_source(source: str, device: str = "cpu") -> CaseResult:
     return check(program, device)
 
 
-def report_text(result: CaseResult) -> str:
+@dataclass(frozen=True)
+class Notebook:
+    """A notebook's code as one program: its code cells in order, with the IPython lines that
+    are not Python (magics, shell escapes) left out and listed."""
+
+    source: str
+    skipped: list[str]
+
+
+def read_notebook(text: str) -> Notebook:
+    """The code cells of an ``.ipynb`` document. ValueError when it is not one."""
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+        raise ValueError("not a notebook (no cells)")
+    lines: list[str] = []
+    skipped: list[str] = []
+    for cell in doc["cells"]:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        body = cell.get("source", "")
+        for line in (body if isinstance(body, list) else str(body).splitlines(True)):
+            stripped = line.strip()
+            if stripped.startswith(("%", "!")):
+                skipped.append(stripped)
+                continue
+            lines.append(line if line.endswith("\n") else line + "\n")
+        lines.append("\n")
+    return Notebook("".join(lines), skipped)
+
+
+def report_text(result: CaseResult, skipped: list[str] | None = None) -> str:
     """The verdict first, then each mismatch with its step and path, then the torch-only
-    reproduction."""
+    reproduction, then what the program printed on torch (once; the reference's own printing
+    is not shown)."""
     steps = len(result.program.steps)
     if result.verdict == PASS:
-        return (f"PASS on {result.device}: {steps} step{'s' * (steps != 1)}, every observed "
-                "fact as documented\n")
-    return result.explain() + ("\n" if not result.explain().endswith("\n") else "")
+        out = (f"PASS on {result.device}: {steps} step{'s' * (steps != 1)}, every observed "
+               "fact as documented\n")
+    else:
+        out = result.explain() + ("\n" if not result.explain().endswith("\n") else "")
+    if skipped:
+        out += (f"Not Python, left out ({len(skipped)} line{'s' * (len(skipped) != 1)}): "
+                + "; ".join(skipped) + "\n")
+    printed = program_output(result)
+    if printed:
+        out += "What the program printed (torch):\n" + printed + ("" if printed.endswith("\n")
+                                                                  else "\n")
+    return out
 
 
-def report_json(result: CaseResult, torch_version: str) -> str:
+def program_output(result: CaseResult) -> str:
+    trace = result.torch_trace
+    return "".join(step.output for step in trace.steps) if trace is not None else ""
+
+
+def report_json(result: CaseResult, torch_version: str, skipped: list[str] | None = None
+                ) -> str:
     doc: dict[str, Any] = {**result.to_json(), "torch": torch_version,
-                           "steps": [s.code for s in result.program.steps]}
+                           "steps": [s.code for s in result.program.steps],
+                           "output": program_output(result), "skipped": list(skipped or [])}
     return json.dumps(doc, indent=1, default=str) + "\n"

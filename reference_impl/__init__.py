@@ -44,10 +44,15 @@ from ._core.dtypes import (
     uint64,
 )
 from ._core.dtypes import bool_ as bool  # noqa: A001 - torch.bool
-from ._core.errors import DEVICE_ASSERT, NotModelled
+from ._core.errors import DEVICE_ASSERT, ONCE_PER_PROCESS, NotModelled
 from ._core.layout import broadcast_shapes as _broadcast_shapes
 from ._core.layout import channels_last, contiguous_format, memory_format, preserve_format
-from ._core.modes import is_grad_enabled, is_inference_mode_enabled
+from ._core.modes import (
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    is_warn_always_enabled,
+    set_warn_always,
+)
 from ._core.tensor import Size, Tensor
 from ._functions.arith import dot, matmul
 from ._functions.conversion import (
@@ -62,6 +67,7 @@ from ._functions.indexing import nonzero
 from ._functions.ops import (
     abs,
     add,
+    addmm,
     all,
     allclose,
     amax,

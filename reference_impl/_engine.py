@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._autograd.graph import AccumulateGrad, Edge, Node, gradient_edge
+from ._autograd.hooks import call_hooks, hooks_of
 from ._autograd.variable import detach
 from ._core import layout as L
-from ._core.errors import NotModelled
+from ._core.errors import NotModelled, warn_once
 from ._core.modes import grad_mode, in_backward, is_grad_enabled
 from ._core.tensor import Size, Tensor
 from ._functions.conversion import to
@@ -66,28 +67,35 @@ def _is_held(t: Tensor, own: int = 0) -> bool:
     return sum(1 for buf in _pending[-1].values() for x in buf if x is t) > own
 
 
+LAYOUT_WARNING = ("grad and param do not obey the gradient layout contract. This is not an "
+                  "error, but may impair performance.")
+
+
 def _check_result(result: Tensor, var: Tensor) -> None:
-    """CHECK_RESULT: torch warns once per process when the accumulated grad breaks the layout
-    contract (TORCH_WARN_ONCE), which a model of one program cannot know."""
+    """CHECK_RESULT (torch/csrc/autograd/functions/accumulate_grad.h): an accumulated grad that
+    breaks the layout contract (a manual layout, "Manual gradient layouts" in
+    https://docs.pytorch.org/docs/stable/autograd.html) is kept, with a warning that torch
+    gives once per process (TORCH_WARN_ONCE)."""
     if not obeys_layout_contract(result, var):
-        raise NotModelled("accumulating a grad that breaks the layout contract (its warning "
-                          "fires once per process)")
+        warn_once(f"{LAYOUT_WARNING}\ngrad.sizes() = {L.format_shape(result._shape)}, strides() "
+                  f"= {L.format_shape(result._strides)}\nparam.sizes() = "
+                  f"{L.format_shape(var._shape)}, strides() = {L.format_shape(var._strides)}")
 
 
 def accumulate(var: Tensor, new: Tensor) -> None:
     """AccumulateGrad::accumulateGrad (torch/csrc/autograd/functions/accumulate_grad.h)."""
-    if var._grad is not None:
-        _check_result(var._grad, var)
     if var._grad is None:
         if not is_grad_enabled() and not _is_held(new) and obeys_layout_contract(new, var):
             var._grad = detach(new)  # stolen: no deep copy
         else:
             var._grad = clone_obey_contract(new, var)
-    elif not is_grad_enabled():
-        g = var._grad
-        add(g, new, _inplace=g)
+        return
+    if not is_grad_enabled():
+        result = var._grad
+        add(result, new, _inplace=result)
     else:
-        var._grad = add(var._grad, new)
+        result = var._grad = add(var._grad, new)
+    _check_result(result, var)
 
 
 def _buffer_add(old: Tensor | None, new: Tensor) -> Tensor:
@@ -233,18 +241,22 @@ class GraphTask:
         return self.captured
 
     def _step(self, fn: Node, keep_graph: bool) -> list[Node]:
-        """Run one node; the nodes it delivered to (each counts one dependency down)."""
+        """Run one node; the nodes it delivered to (each counts one dependency down).
+
+        Engine::evaluate_function: a node that only delivers to ``grad()``'s inputs runs its
+        tensor hooks, then gives the captured gradients; a node that runs gives the captured
+        gradients as they came, then runs its hooks (call_function)."""
         buf = self.buffers.pop(id(fn), [None] * len(fn._meta))
-        for nr, t in list(fn._retained.items()):
-            if nr < len(buf) and buf[nr] is not None:
-                _retain(t, buf[nr])
+        runs = bool(self.needed.get(id(fn))) and \
+            not (isinstance(fn, AccumulateGrad) and not self.accumulate_grad)
+        if not runs:
+            buf = _pre_hooks(fn, buf)
         for nr, g in enumerate(buf):
             for k in self.capture_at.get((id(fn), nr), []):
                 self.captured[k] = g
-        if not self.needed.get(id(fn)):
+        if not runs:
             return []
-        if isinstance(fn, AccumulateGrad) and not self.accumulate_grad:
-            return []
+        buf = _pre_hooks(fn, buf)
         outs = _run_node(fn, buf, self.create_graph)
         if not keep_graph:
             fn._release()
@@ -256,6 +268,20 @@ class GraphTask:
                 self.deliver(nf, nr, g, fn, i)
             done.append(nf)
         return done
+
+
+def _pre_hooks(fn: Node, buf: list[Any]) -> list[Any]:
+    """call_tensor_pre_hooks: the hooks registered on the tensors whose gradients ``buf``
+    holds (register_hook), then the retained grads (retain_grad), which see the hooks'
+    results."""
+    buf = list(buf)
+    for nr, hooks in hooks_of(fn):
+        if nr < len(buf):
+            buf[nr] = call_hooks(hooks, buf[nr], _held[-1])
+    for nr, t in list(fn._retained.items()):
+        if nr < len(buf) and buf[nr] is not None:
+            _retain(t, buf[nr])
+    return buf
 
 
 def _reachable(root_edges: list[Edge]) -> list[Node]:
@@ -271,6 +297,13 @@ def _reachable(root_edges: list[Edge]) -> list[Node]:
         order.append(fn)
         stack.extend(nf for nf, _ in fn.next_functions if nf is not None)
     return order
+
+
+REFERENCE_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+    "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+    ".grad fields of your parameters to None after use to break the cycle and avoid the leak.")
 
 
 def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor | None], keep_graph: bool,
@@ -294,6 +327,9 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor | None], keep_g
             e = gradient_edge(t)
             # A view made under no_grad requires grad yet has no edge: nothing reaches it.
             captures.append(e if e[0] is not None else (Node((), None), 0))
+    if create_graph and accumulate_grad:
+        # Engine::execute, after the roots are validated (a TORCH_WARN_ONCE).
+        warn_once(REFERENCE_CYCLE)
     _held.append({id(g) for g in grads if g is not None})
     _pending.append({})
     try:
@@ -380,10 +416,6 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     grads = _make_grads(outs, _to_tuple(grad_tensors, len(outs)))
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph:
-        # Note: torch warns here with TORCH_WARN_ONCE-like dedup per call site, which a model of
-        # one program cannot predict.
-        raise NotModelled("backward(create_graph=True) (its reference-cycle warning)")
     run_backward(outs, grads, retain_graph, create_graph, ins, accumulate_grad=True)
 
 

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from ._autograd import hooks as AH
 from ._autograd import variable as AV
 from ._core import dtypes as D
 from ._core.tensor import Tensor
@@ -65,6 +66,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     # autograd
     "requires_grad_": AV.requires_grad_, "detach": AV.detach, "detach_": AV.detach_,
     "retain_grad": AV.retain_grad, "backward": tensor_backward,
+    "register_hook": AH.register_hook,
 }
 
 PROPERTIES: dict[str, property] = {
@@ -73,7 +75,7 @@ PROPERTIES: dict[str, property] = {
     "is_leaf": property(AV.is_leaf),
     "grad": property(AV.grad_get, AV.grad_set),
     "retains_grad": property(AV.retains_grad),
-    "data": property(AV.data_get),
+    "data": property(AV.data_get, AV.data_set),
     "_unspecified_graph": property(AV.unspecified_graph),  # the observer's hook
     "T": property(views.T),
     "mT": property(views.mT),

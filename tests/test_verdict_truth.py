@@ -157,3 +157,88 @@ def test_the_check_command_prints_json(tmp_path: Path) -> None:
     doc = json.loads(proc.stdout)
     assert doc["verdict"] == "PASS" and doc["steps"] == ["x = torch.ones(2)", "y = x.t()"]
     assert doc["torch"] == torch.__version__
+
+
+def test_ids_and_addresses_are_compared_by_what_they_identify() -> None:
+    """id(x) and data_ptr() differ between torch and the reference; ``before == id(y)`` and
+    offsets between addresses are facts, a raw address never is (the D2L memory section)."""
+    result = check_source(
+        "x = torch.ones(3)\ny = torch.zeros(3)\nbefore = id(y)\np = y.data_ptr()\n"
+        "y = y + x\nsame = id(y) == before\nz = x[1:]\noff = z.data_ptr() - x.data_ptr()\n"
+        "s = x.untyped_storage().data_ptr()")
+    assert result.verdict == PASS, result.explain()
+    state = result.torch_trace.steps[-1].state["values"]  # type: ignore[union-attr]
+    assert state["same"]["value"] is False and state["off"]["value"] == 4
+    assert state["s"]["value"] == "<address of x's storage + 0>"
+    step3 = result.torch_trace.steps[2].state["values"]  # type: ignore[union-attr]
+    assert step3["before"]["value"] == "<id of y>" and state["before"]["value"] == "<id of y>"
+
+
+def test_an_id_keeps_what_it_identified_when_the_object_is_freed() -> None:
+    """CPython gives a freed object's address to the next object: ``before = id(y)`` must stay
+    the id of ``y`` on both sides, not become the id of whatever reuses the address on one (a
+    ci run saw ``<id of z>`` on torch against ``<address>`` on the reference)."""
+    from conformance.execute.observe import Identities
+    y = object()
+    before = id(y)
+    seen: dict[int, tuple[int, str]] = {}
+    assert Identities({"y": y, "before": before}, {}, seen).describe(before) == "<id of y>"
+    # The same address now bound to another name, as after ``del y; z = ...`` reused it.
+    assert Identities({"z": y, "before": before}, {}, seen).describe(before) == "<id of y>"
+    assert Identities({"z": y}, {}, {}).describe(before) == "<id of z>"  # a fresh session
+
+
+def test_an_address_that_identifies_the_wrong_storage_fails() -> None:
+    """The relation is compared: an address into another tensor's storage is a MISMATCH."""
+    from conformance.execute.observe import Identities
+    a, b = torch.ones(2), torch.ones(2)
+    ids = Identities({"a": a, "b": b}, {"a": a, "b": b})
+    assert ids.describe(a.data_ptr()) == "<address of a's storage + 0>"
+    assert ids.describe(b.data_ptr() + 4) == "<address of b's storage + 4>"
+    assert ids.describe(id(b)) == "<id of b>"
+    assert ids.describe(12) is None
+
+
+def test_the_reference_side_never_loads_real_torch() -> None:
+    """A program's own imports bind the reference on its side; run where torch was never
+    imported, the process still has no torch afterwards."""
+    code = (
+        "import sys\n"
+        "import reference_impl\n"
+        "from conformance.execute.runner import Session\n"
+        "from conformance.program import Step\n"
+        "s = Session(reference_impl, 'cpu')\n"
+        "for line in ['import torch', 'import torch.nn as nn', 'from torch import nn as nn2',\n"
+        "             'import torch.nn.functional as F', 'from torch.nn import functional as G',\n"
+        "             'import numpy as np', 'x = torch.ones(2)', 'y = F.softmax(x, 0)']:\n"
+        "    assert s.step(Step(line)).error is None, line\n"
+        "ns = s.namespace\n"
+        "assert ns['torch'] is reference_impl and ns['nn'] is reference_impl.nn\n"
+        "assert ns['F'] is reference_impl.nn.functional is ns['G'] and ns['nn2'] is ns['nn']\n"
+        "assert type(ns['y']).__module__.startswith('reference_impl')\n"
+        "assert 'torch' not in sys.modules, 'real torch was imported'\n"
+        "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_a_notebook_is_read_cell_by_cell_and_magics_are_left_out(tmp_path: Path) -> None:
+    import json
+    notebook = {"cells": [
+        {"cell_type": "markdown", "source": ["# Tensors"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import torch\n",
+                                         "x = torch.arange(12)\n", "print(x.shape)"]},
+        {"cell_type": "code", "source": "!pip install d2l\ny = x.reshape(3, 4)\nprint(y[0])"},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "chapter.ipynb"
+    path.write_text(json.dumps(notebook))
+    proc = subprocess.run([sys.executable, "-m", "conformance", "check", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "PASS on cpu: 5 steps, every observed fact as documented"
+    assert "Not Python, left out (2 lines): %matplotlib inline; !pip install d2l" in lines
+    # Printed once (torch's side), not once per backend.
+    assert proc.stdout.count("torch.Size([12])") == 1
+    assert proc.stdout.count("tensor([0, 1, 2, 3])") == 1

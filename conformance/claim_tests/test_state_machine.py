@@ -38,6 +38,7 @@ def machine(device: str, families: dict[str, Any] | None = None,
             self.drafter: Drafter | None = None
             self.torch = Session(torch, device)
             self.expectations = active(str(torch.__version__), device, harness.current().claims)
+            self.once: set[str] = set()  # once-per-process warnings torch has shown
             harness.current().examples += 1  # each run of the machine is one program
 
         @initialize(data=st.data())
@@ -61,7 +62,7 @@ def machine(device: str, families: dict[str, Any] | None = None,
                 if ref.error and ref.error[0] == NOT_MODELLED:
                     reject()
                 got = self.torch.step(self.drafter.steps[i])
-                mismatches = compare_steps(i + 1, got, ref, scope_for(device))
+                mismatches = compare_steps(i + 1, got, ref, scope_for(device), self.once)
                 sync_values(self.torch.namespace, self.drafter.session.namespace, got.state,
                             ref.state)
                 known = expected_departure(mismatches, self.expectations)

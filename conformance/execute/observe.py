@@ -37,6 +37,29 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def attached_tensors(name: str, value: Any) -> dict[str, Any]:
+    """The tensors a bound object holds, keyed by the expression that reads each: a module's
+    parameters (``lin.weight``), an optimizer's per-parameter state (its momentum buffers).
+    They are observed as if bound, so what a step does to them is compared."""
+    out: dict[str, Any] = {}
+    if is_tensor(value):
+        return out
+    named = getattr(value, "named_parameters", None)
+    if callable(named) and hasattr(value, "_parameters"):
+        for pname, p in named():
+            out[f"{name}.{pname}"] = p
+        return out
+    state, groups = getattr(value, "state", None), getattr(value, "param_groups", None)
+    if isinstance(state, dict) and isinstance(groups, list):
+        for gi, group in enumerate(groups):
+            for pi, p in enumerate(group.get("params", ()) if isinstance(group, dict) else ()):
+                for key, v in state.get(p, {}).items():
+                    if is_tensor(v):
+                        out[f"{name}.state[{name}.param_groups[{gi}]['params'][{pi}]]"
+                            f"[{key!r}]"] = v
+    return out
+
+
 def plain(value: Any) -> Any:
     """A JSON-able form of a Python value (complex numbers as [re, im], nan/inf as strings),
     by value: torch's and the reference's objects of the same meaning give the same form."""
@@ -76,9 +99,64 @@ INFO_FIELDS = {"finfo": ("bits", "eps", "max", "min", "tiny", "smallest_normal",
                "iinfo": ("bits", "max", "min", "dtype")}
 
 
-def value_facts(v: Any) -> Facts:
-    """A bound value that is not a tensor or an array: its type's name and its value."""
+# A Python int this large is an object id or a memory address (CPython ids are addresses):
+# no program of the suite computes such a number otherwise.
+ADDRESS_FLOOR = 2**32
+
+
+class Identities:
+    """What ids and addresses identify, in one namespace: the names bound to each object, and
+    the storages' byte ranges. ``id(x)`` and ``x.data_ptr()`` differ between torch and the
+    reference (and between two runs); what they point at is the fact."""
+
+    def __init__(self, live: dict[str, Any], tensors: dict[str, Any],
+                 seen: dict[int, tuple[int, str]] | None = None) -> None:
+        """``seen``: what each int observed before identified when it was first observed (kept
+        by the session, with the int itself, so its id is never reused): once ``before = id(y)``
+        was the id of ``y``, it stays so after ``y`` is freed and CPython gives the same
+        address to a new object."""
+        self.seen = {} if seen is None else seen
+        self.ids: dict[int, str] = {}
+        for n, v in live.items():
+            self.ids.setdefault(id(v), n)
+        self.storages: list[tuple[int, int, str]] = []
+        for n, t in tensors.items():
+            if _strided(t):
+                try:
+                    start, nbytes = _storage_range(t)
+                except Exception:  # noqa: BLE001 - an unobservable storage identifies nothing
+                    continue
+                if start:
+                    self.storages.append((start, nbytes, n))
+
+    def describe(self, v: int) -> str | None:
+        """``<id of x>``, ``<address of x's storage + 8>``, ``<address>``; None for a number
+        that is not an id or an address."""
+        if abs(v) < ADDRESS_FLOOR:
+            return None
+        if id(v) in self.seen:
+            return self.seen[id(v)][1]
+        what = self._identify(v)
+        self.seen[id(v)] = (v, what)
+        return what
+
+    def _identify(self, v: int) -> str:
+        if v in self.ids:
+            return f"<id of {self.ids[v]}>"
+        for start, nbytes, name in self.storages:
+            if start <= v < start + max(nbytes, 1):
+                return f"<address of {name}'s storage + {v - start}>"
+        return "<address>"
+
+
+def value_facts(v: Any, identities: Identities | None = None) -> Facts:
+    """A bound value that is not a tensor or an array: its type's name and its value; an id or
+    an address as what it identifies."""
     kind = type(v).__name__
+    if identities is not None and isinstance(v, int) and not isinstance(v, bool):
+        what = identities.describe(v)
+        if what is not None:
+            return {"type": kind, "value": what}
     if kind == "Size":
         return {"type": kind, "value": [int(x) for x in v]}
     if hasattr(v, "next_functions") and hasattr(v, "name"):
@@ -240,10 +318,13 @@ def _mark_unspecified(values: Any, positions: list[int]) -> Any:
     return rebuild(shape)
 
 
-def observe(namespace: dict[str, Any]) -> Facts:
+def observe(namespace: dict[str, Any], seen: dict[int, tuple[int, str]] | None = None) -> Facts:
     """Facts of every live value: per-name facts, plus the alias partition (names grouped by
-    storage), the identity partition (names bound to one object) and overlapping pairs."""
+    storage), the identity partition (names bound to one object) and overlapping pairs.
+    ``seen``: the session's memory of ids and addresses (see Identities)."""
     live = live_values(namespace)
+    for name, value in list(live.items()):
+        live.update(attached_tensors(name, value))
     for name, value in list(live.items()):
         if is_tensor(value):
             g = grad_of(value)
@@ -255,6 +336,7 @@ def observe(namespace: dict[str, Any]) -> Facts:
         names_by_id.setdefault(id(v), n)
     arrays = {n: v for n, v in live.items() if _is_ndarray(v)}
     values: dict[str, Facts] = {}
+    identities = Identities(live, tensors, seen)
     for n, v in live.items():
         if is_tensor(v):
             values[n] = tensor_facts(v, names_by_id)
@@ -265,7 +347,7 @@ def observe(namespace: dict[str, Any]) -> Facts:
         elif isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str) and v[0] == "seq":
             values[n] = {"type": v[1], "len": v[2]}
         else:
-            values[n] = value_facts(v)
+            values[n] = value_facts(v, identities)
     ranges = [(_storage_key(t), _storage_range(t)) for t in tensors.values() if _strided(t)]
 
     def memory_key(x: Any) -> Any:

@@ -6,6 +6,8 @@ A backend is a module that looks like torch: real ``torch`` or ``reference_impl`
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ class StepRecord:
     error: tuple[str, str] | None  # (exception type name, message)
     warnings: list[tuple[str, str]]  # (category name, message)
     state: Facts
+    output: str = ""  # what the step printed (standard output), when the session captures it
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "error": list(self.error) if self.error else None,
@@ -49,9 +52,12 @@ class Session:
     """One program's namespace on one backend, advanced a step at a time (the state machine
     drives it step by step; ``run`` drives it to the end)."""
 
-    def __init__(self, module: ModuleType, device: str) -> None:
+    def __init__(self, module: ModuleType, device: str, *, capture: bool = True) -> None:
+        """``capture``: what the program prints is kept in each step's record, not printed
+        (a check runs every step twice, once per backend)."""
         self.module = module
         self.device = device
+        self.capture = capture
         import numpy
         self.namespace: dict[str, Any] = {"torch": module, "dev": device, "np": numpy,
                                           "focal": _focal(module)}
@@ -64,11 +70,14 @@ class Session:
             if tvops is not None:
                 self.namespace["tvops"] = tvops
         self.trace = Trace(backend=_backend_name(module), device=device)
+        self.identified: dict[int, tuple[int, str]] = {}  # see observe.Identities
 
     def step(self, step: Step, *, observe_after: bool = True) -> StepRecord:
         error = None
         started = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
+        printed = io.StringIO()
+        with warnings.catch_warnings(record=True) as caught, \
+                contextlib.redirect_stdout(printed) if self.capture else contextlib.nullcontext():
             warnings.simplefilter("always")
             try:
                 exec(compiled(step.code), self.namespace)  # noqa: S102 - programs are ours
@@ -78,7 +87,8 @@ class Session:
         record = StepRecord(
             code=step.code, error=error,
             warnings=[(w.category.__name__, str(w.message)) for w in caught],
-            state=observe(self.namespace) if observe_after else {})
+            state=observe(self.namespace, self.identified) if observe_after else {},
+            output=printed.getvalue())
         self.trace.steps.append(record)
         return record
 

@@ -16,7 +16,7 @@ import numpy as np
 
 import reference_impl
 
-from ..execute.observe import grad_of, is_tensor
+from ..execute.observe import attached_tensors, grad_of, is_tensor
 from ..execute.runner import NOT_MODELLED, Session, Trace
 from ..program import Program, Step
 from ..verdicts import EXPECTED, INVALID, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
@@ -85,6 +85,7 @@ def _check(program: Program, device: str, torch_module: ModuleType,
     ref, tt = Session(reference_impl, device), Session(torch_module, device)
     log = MismatchLog()
     scope = scope_for(device)
+    once: set[str] = set()  # the once-per-process warnings torch showed in this program
     for i, step in enumerate(program.steps, start=1):
         r = ref.step(step)
         broken = program_error(r.error, program.steps[:i - 1])
@@ -99,7 +100,7 @@ def _check(program: Program, device: str, torch_module: ModuleType,
         t = tt.step(step)
         if t.error and device_lost(t.error[1]):
             lost(device, step.code, t.error)
-        found = compare_steps(i, t, r, scope)
+        found = compare_steps(i, t, r, scope, once)
         known = expected_departure(found, expectations)
         if known is not None and not log.mismatches:
             # The step is the recorded departure; what follows it would only echo it.
@@ -170,18 +171,21 @@ def assigned_names(steps: Sequence[Step]) -> set[str]:
 @contextlib.contextmanager
 def fresh_state(torch_module: ModuleType) -> Iterator[None]:
     """Each check starts from torch's defaults on both sides (default dtype float32, grad mode
-    on) and leaves the state as it found it, whatever the program changed."""
-    saved = [(m, m.get_default_dtype(), m.is_grad_enabled())
+    on, set_warn_always off) and leaves the state as it found it, whatever the program
+    changed."""
+    saved = [(m, m.get_default_dtype(), m.is_grad_enabled(), m.is_warn_always_enabled())
              for m in (torch_module, reference_impl)]
-    for m, _, _ in saved:
+    for m, _, _, _ in saved:
         m.set_default_dtype(m.float32)
         m.set_grad_enabled(True)
+        m.set_warn_always(False)
     try:
         yield
     finally:
-        for m, dtype, grad in saved:
+        for m, dtype, grad, always in saved:
             m.set_default_dtype(dtype)
             m.set_grad_enabled(grad)
+            m.set_warn_always(always)
 
 
 def device_lost(message: str) -> bool:
@@ -243,8 +247,9 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
         return a is not None and b is not None and "values" in a and \
             a.get("values") == b.get("values")
     pairs = []
-    for name, t in torch_ns.items():
-        r = ref_ns.get(name)
+    ref_all = _with_attached(ref_ns)
+    for name, t in _with_attached(torch_ns).items():
+        r = ref_all.get(name)
         if not (is_tensor(t) and isinstance(r, reference_impl.Tensor)):
             continue
         if not agree(name):
@@ -262,6 +267,14 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
         unspecified = r._unspecified_mask()
         r._write(np.array(t.detach().cpu().tolist()))
         r._taint(unspecified)
+
+
+def _with_attached(namespace: dict[str, Any]) -> dict[str, Any]:
+    """A namespace with the tensors its objects hold (module parameters, optimizer state)."""
+    out = dict(namespace)
+    for name, value in namespace.items():
+        out.update(attached_tensors(name, value))
+    return out
 
 
 def reproduction(result: CaseResult) -> str:

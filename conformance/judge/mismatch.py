@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from reference_impl import ONCE_PER_PROCESS
+
 from ..execute.observe import UNSPECIFIED, Facts
 from ..execute.runner import StepRecord, Trace
 
@@ -105,8 +107,9 @@ def values_close(a: Any, b: Any, dtype: str) -> bool:
 def compare_traces(t: Trace, r: Trace) -> list[Mismatch]:
     """Every difference between torch's trace ``t`` and the reference's ``r``, step by step."""
     log = MismatchLog()
+    once: set[str] = set()
     for i, (ts, rs) in enumerate(zip(t.steps, r.steps), start=1):
-        log.add(compare_steps(i, ts, rs))
+        log.add(compare_steps(i, ts, rs, once=once))
     return log.mismatches
 
 
@@ -141,19 +144,22 @@ FULL = "full"
 LAYOUT = "layout"
 
 
-def compare_steps(i: int, ts: StepRecord, rs: StepRecord, scope: str = FULL
-                  ) -> list[Mismatch]:
+def compare_steps(i: int, ts: StepRecord, rs: StepRecord, scope: str = FULL,
+                  once: set[str] | None = None) -> list[Mismatch]:
     """Every fact of one step (``scope="full"``), or the layout facts only (``"layout"``, the
-    meta device's scope: see LAYOUT_FACTS)."""
+    meta device's scope: see LAYOUT_FACTS). ``once``: the once-per-process warnings torch has
+    shown in this program so far (updated; a second showing is a mismatch)."""
     out: list[Mismatch] = []
     full = scope == FULL
     if (ts.error is None) != (rs.error is None) or (
             ts.error and rs.error and (ts.error[0] != rs.error[0] or (
                 full and not message_matches(ts.error[1], rs.error[1])))):
         out.append(Mismatch(i, "error", _err(ts.error), _err(rs.error)))
-    if not _warnings_match(ts.warnings, rs.warnings, messages=full):
+    repeated = _repeated_once_warnings(ts.warnings, rs.warnings, once)
+    if repeated or not _warnings_match(ts.warnings, rs.warnings, messages=full):
         out.append(Mismatch(i, "warnings", [list(w) for w in ts.warnings],
-                            [list(w) for w in rs.warnings]))
+                            [list(w) for w in rs.warnings] + [
+                                ["at most once per process, shown before", p] for p in repeated]))
     out.extend(compare_states(i, ts.state, rs.state, None if full else LAYOUT_FACTS))
     return out
 
@@ -164,8 +170,39 @@ def _err(e: tuple[str, str] | None) -> Any:
 
 def _warnings_match(tw: list[tuple[str, str]], rw: list[tuple[str, str]],
                     messages: bool = True) -> bool:
-    return len(tw) == len(rw) and all(
-        a[0] == b[0] and (not messages or message_matches(a[1], b[1])) for a, b in zip(tw, rw))
+    """torch's warnings are the reference's, in order; a reference warning marked
+    ONCE_PER_PROCESS (torch gives it once per process: this one may already have) may be
+    absent."""
+    if not rw:
+        return not tw
+    optional = rw[0][1].startswith(ONCE_PER_PROCESS)
+    first = (rw[0][0], rw[0][1][len(ONCE_PER_PROCESS):]) if optional else rw[0]
+    if tw and _warning_matches(tw[0], first, messages) and \
+            _warnings_match(tw[1:], rw[1:], messages):
+        return True
+    return optional and _warnings_match(tw, rw[1:], messages)
+
+
+def _warning_matches(a: tuple[str, str], b: tuple[str, str], messages: bool) -> bool:
+    return a[0] == b[0] and (not messages or message_matches(a[1], b[1]))
+
+
+def _repeated_once_warnings(tw: list[tuple[str, str]], rw: list[tuple[str, str]],
+                            once: set[str] | None) -> list[str]:
+    """The once-per-process warnings of this step that torch showed earlier in the program
+    too (and records those it shows now in ``once``)."""
+    if once is None:
+        return []
+    repeated = []
+    for _, msg in rw:
+        if not msg.startswith(ONCE_PER_PROCESS):
+            continue
+        phrase = msg[len(ONCE_PER_PROCESS):]
+        if any(message_matches(m, phrase) for _, m in tw):
+            if phrase in once:
+                repeated.append(phrase)
+            once.add(phrase)
+    return repeated
 
 
 def compare_states(i: int, ts: Facts, rs: Facts, keys: frozenset[str] | None = None

@@ -35,7 +35,7 @@ class Node:
     its gradient flows to (None for inputs that need no gradient)."""
 
     __slots__ = ("next_functions", "_backward", "_saved", "_freed", "_meta", "_seq", "_retained",
-                 "metadata", "_numpy_only", "_double")
+                 "metadata", "_numpy_only", "_double", "_pre_hooks")
 
     def __init__(self, next_functions: Sequence[Edge], backward: Callable[..., Any] | None,
                  saved: Sequence[SavedTensor] = (), meta: Sequence[Meta | None] = ()) -> None:
@@ -46,6 +46,8 @@ class Node:
         self._meta: list[Meta | None] = list(meta)
         self._seq = next(_sequence)
         self._retained: dict[int, Any] = {}  # output_nr -> tensor whose grad is retained
+        # The hook dicts of the tensors this node made (register_hook), by output number.
+        self._pre_hooks: list[tuple[int, Any]] = []
         self.metadata: dict[str, Any] = {}
         self._numpy_only = False  # formula computed outside the tensor ops (no double backward)
         # Recorded while backward ran with create_graph=True: torch's double-backward graphs

@@ -124,7 +124,10 @@ def numpy_node(plan: Plan) -> Plan:
 
 
 def move_retained(t: Tensor, node: Node) -> None:
-    """A tensor whose grad is retained keeps it through its new node."""
+    """A tensor gets a new grad_fn (torch's update_tensor_hooks_on_new_gradfn): the hooks
+    registered so far stay with the old node, new ones start a list of their own, and a
+    retained grad moves to the new node."""
+    t._hooks = None
     if t._retains_grad and t._grad_fn is not None:
         t._grad_fn._retained.pop(t._output_nr, None)
         node._retained[0] = t

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 
+from .._core.errors import NotModelled
 from .._core.layout import format_shape
 from .._core.modes import CreationMeta
 from .._core.tensor import Tensor
@@ -161,6 +162,37 @@ def data_get(self: Tensor) -> Tensor:
     t._inference = self._inference
     t._conj = self._conj
     return t
+
+
+def data_set(self: Tensor, new: Tensor) -> None:
+    """``x.data = t`` (VariableHooks::set_data): x takes t's storage, offset, sizes, strides and
+    dtype, and keeps everything autograd knows of it: its own version counter, requires_grad,
+    grad_fn, .grad (even of another shape or dtype) and hooks. So ``x.data *= k`` (an in-place
+    op on the ``.data`` alias, then this setter) changes x's values without moving its version
+    or recording anything.
+
+    https://docs.pytorch.org/docs/stable/notes/autograd.html (``.data``: "changes to it will not
+    be tracked by autograd")"""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(new).__name__}")
+    if new.device.type != self.device.type:
+        raise RuntimeError("Attempted to call `variable.set_data(tensor)`, but `variable` and "
+                           "`tensor` have incompatible tensor type.")
+    if self.requires_grad and not (new._dtype.is_floating_point or new._dtype.is_complex):
+        raise RuntimeError("data set to a tensor that requires gradients must be floating point "
+                           "or complex dtype")
+    if new._inference != self._inference:
+        raise NotModelled(".data = t between an inference tensor and a normal one")
+    acc = self._accumulator
+    if acc is not None and new._dtype is not self._dtype:
+        self._accumulator = None  # "Resets gradient accumulator if metadata is out of date"
+    elif acc is not None and new._shape != self._shape:
+        # Note: torch keeps the accumulator while some graph still refers to it (a weak
+        # reference), with the old shape; whether one does is not the model's to know.
+        raise NotModelled(".data = t of another shape on a tensor already used in a graph")
+    self._storage, self._offset = new._storage, new._offset
+    self._shape, self._strides, self._dtype = new._shape, new._strides, new._dtype
+    self._conj = new._conj
 
 
 def retain_grad(self: Tensor) -> None:

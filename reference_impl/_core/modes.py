@@ -12,16 +12,17 @@ from enum import Enum
 
 
 class Modes:
-    """The switches: grad mode, inference mode, and two depth counters (ops running inside
-    another op's body, which record nothing; backward passes running)."""
+    """The switches: grad mode, inference mode, torch.set_warn_always, and two depth counters
+    (ops running inside another op's body, which record nothing; backward passes running)."""
 
-    __slots__ = ("grad", "inference", "suspended", "in_backward")
+    __slots__ = ("grad", "inference", "suspended", "in_backward", "warn_always")
 
     def __init__(self) -> None:
         self.grad = True
         self.inference = False
         self.suspended = 0
         self.in_backward = 0
+        self.warn_always = False
 
 
 MODES = Modes()
@@ -33,6 +34,17 @@ def is_grad_enabled() -> bool:
 
 def is_inference_mode_enabled() -> bool:
     return bool(MODES.inference)
+
+
+def set_warn_always(b: bool, /) -> None:
+    """https://docs.pytorch.org/docs/stable/generated/torch.set_warn_always.html
+    "When this flag is False (default) then some PyTorch warnings may only appear once per
+    process. ... Setting it to True causes these warnings to always appear." """
+    MODES.warn_always = bool(b)
+
+
+def is_warn_always_enabled() -> bool:
+    return bool(MODES.warn_always)
 
 
 def recording() -> bool:

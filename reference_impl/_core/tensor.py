@@ -44,6 +44,8 @@ class Tensor:
         "_inference",
         # autograd: the flag, the gradient, the node that made it, its AccumulateGrad
         "_requires_grad", "_grad", "_grad_fn", "_retains_grad", "_output_nr", "_accumulator",
+        # its hooks (register_hook), bound to its grad_fn or read by its AccumulateGrad
+        "_hooks",
         # the observer's hook: a version the documentation leaves open
         "_version_unspecified",
         "__weakref__")
@@ -75,6 +77,7 @@ class Tensor:
         t._retains_grad = False
         t._output_nr = 0
         t._accumulator = None
+        t._hooks = None
         t._version_unspecified = False
         return t
 

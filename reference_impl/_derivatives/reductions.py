@@ -120,6 +120,31 @@ def f_mm(result: Any, a: Tensor, b: Tensor, **_: Any) -> Plan:
     return "MmBackward0", [a, b], [s for s in (sa, sb) if s], bw
 
 
+@derivative("addmm")
+def f_addmm(result: Any, input: Tensor, a: Tensor, b: Tensor, *, beta: Any = 1, alpha: Any = 1,
+            **_: Any) -> Plan:
+    """self: maybe_multiply(grad, beta); mat1 and mat2: mm's formulas times alpha (the engine
+    sums self's gradient to its shape)."""
+    sb = S(b) if requires_grad(a) else None
+    sa = S(a) if requires_grad(b) else None
+    a_colmajor, b_colmajor = _column_major(a), _column_major(b)
+
+    def scaled(g: Tensor, k: Any) -> Tensor:
+        return g if k == 1 else mul(g, k)
+
+    def bw(g: list[Any]) -> list[Any]:
+        ga = gb = None
+        if sb is not None:
+            m2 = sb.tensor
+            ga = scaled(t(mm(m2, t(g[0]))) if a_colmajor else mm(g[0], t(m2)), alpha)
+        if sa is not None:
+            m1 = sa.tensor
+            gb = scaled(t(mm(t(g[0]), m1)) if b_colmajor else mm(t(m1), g[0]), alpha)
+        gi = scaled(g[0], beta) if requires_grad(input) else None
+        return [gi, ga, gb]
+    return "AddmmBackward0", [input, a, b], [s for s in (sa, sb) if s], bw
+
+
 @derivative("bmm")
 def f_bmm(result: Any, a: Tensor, b: Tensor, **_: Any) -> Plan:
     sb = S(b) if requires_grad(a) else None

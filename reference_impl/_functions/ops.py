@@ -81,6 +81,7 @@ topk = differentiable(O.topk)
 allclose = R.allclose
 equal = R.equal
 mm = differentiable(LA.mm)
+addmm = differentiable(LA.addmm)
 bmm = differentiable(LA.bmm)
 
 # ---- joining (reference_impl._kernels.joining) --------------------------------------------------

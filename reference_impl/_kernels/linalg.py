@@ -5,7 +5,7 @@ https://docs.pytorch.org/docs/stable/generated/torch.matmul.html
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from math import prod
 from typing import Any
 
@@ -13,6 +13,7 @@ import numpy as np
 
 from .._core import dtypes as D
 from .._core import layout as L
+from .._core.errors import NotModelled
 from .._core.tensor import Tensor
 from .iterator import (
     assert_no_internal_overlap,
@@ -21,6 +22,7 @@ from .iterator import (
     not_implemented,
     refuse_barebones,
 )
+from .views import expand
 
 
 def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
@@ -32,8 +34,9 @@ def _dtype_pair_check(a: Tensor, b: Tensor) -> None:
 
 
 def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tensor | None,
-             fn: Callable[[Any, Any], Any]) -> Tensor:
-    check_same_device([a, b, *([out] if out is not None else [])], iterator=False)
+             fn: Callable[[Any, Any], Any], extra: Sequence[Tensor] = ()) -> Tensor:
+    """The product ``fn`` of ``a`` and ``b`` values (``extra``: other operands it reads)."""
+    check_same_device([*extra, a, b, *([out] if out is not None else [])], iterator=False)
     refuse_barebones(name, a, b)
     if out is not None:
         if out._dtype is not a._dtype:
@@ -55,7 +58,7 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
             return None
         with np.errstate(all="ignore"):
             return fn(a._values(), b._values())
-    return emit(shape, a._dtype, a.device, kernel, out=out, sources=[a, b])
+    return emit(shape, a._dtype, a.device, kernel, out=out, sources=[*extra, a, b])
 
 
 def _bool_kernel(name: str, da: int, db: int) -> str:
@@ -87,6 +90,34 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
                            f"{input._shape[1]} and {mat2._shape[0]}x{mat2._shape[1]})")
     _dtype_pair_check(input, mat2)
     return _product("mm", input, mat2, (input._shape[0], mat2._shape[1]), out, np.matmul)
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1,
+          out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.addmm.html
+    "out = beta * input + alpha * (mat1 @ mat2)"; input broadcasts to the product's shape (the
+    checks of ATen's ADDMM_META, in its order)."""
+    if out is not None:
+        raise NotModelled("addmm(out=...)")
+    for first, name in ((input, "self"), (mat1, "mat1")):
+        if first._dtype is not mat2._dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{first._dtype.scalar_type} and {mat2._dtype.scalar_type}")
+    for m, name in ((mat1, "mat1"), (mat2, "mat2")):
+        if m.dim() != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.dim()}-D tensor")
+    if mat1._shape[1] != mat2._shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._shape[0]}x"
+                           f"{mat1._shape[1]} and {mat2._shape[0]}x{mat2._shape[1]})")
+    shape = (mat1._shape[0], mat2._shape[1])
+    bias = expand(input, *shape)  # raises expand's error when input does not broadcast
+
+    def fn(a: Any, b: Any) -> Any:
+        product = alpha * np.matmul(a, b)
+        # "If beta is 0, then input will be ignored, and nan and inf in it will not be
+        # propagated."
+        return product if beta == 0 else beta * bias._values() + product
+    return _product("addmm", mat1, mat2, shape, None, fn, extra=[input])
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

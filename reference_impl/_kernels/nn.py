@@ -92,17 +92,35 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, reduction: s
 
 
 class NllLoss(NamedTuple):
-    """nll_loss's value, and what its backward scatters: which rows count, their targets, and
-    how many count."""
+    """nll_loss's value, and what its backward scatters: which rows count, their targets,
+    each row's class weight (0 where ignored), and the total weight of the rows that count."""
 
     loss: Tensor
     keep: np.ndarray
     targets: np.ndarray
+    weights: np.ndarray
     total: float
 
 
-def nll_loss(input: Tensor, target: Tensor, ignore_index: int, reduction: str) -> NllLoss:
-    """For (N, C) or (C,) inputs and class-index targets."""
+def _check_weight(weight: Tensor | None, input: Tensor, classes: int) -> np.ndarray:
+    """The class weights (ones when None), after nll_loss_forward's checks."""
+    if weight is None:
+        return np.ones(classes)
+    if weight.dim() != 1 or weight.numel() != classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes "
+                           "or no classes but got weight tensor of shape: "
+                           f"{L.format_shape(weight._shape)}")
+    if weight._dtype is not input._dtype:
+        raise RuntimeError(f"expected scalar type {input._dtype.scalar_type} but found "
+                           f"{weight._dtype.scalar_type}")
+    return weight._values().astype(np.float64)
+
+
+def nll_loss(input: Tensor, target: Tensor, ignore_index: int, reduction: str,
+             weight: Tensor | None = None) -> NllLoss:
+    """For (N, C) or (C,) inputs and class-index targets; https://docs.pytorch.org/docs/stable/
+    generated/torch.nn.NLLLoss.html: l_n = -w[y_n] x[n, y_n] (0 where y_n is ignore_index), and
+    "mean" divides the sum by the sum of the weights of the targets that count."""
     if not input._storage.has_data():
         raise NotModelled("nll_loss on a tensor without data")
     x = input._values().astype(np.float64)
@@ -112,20 +130,24 @@ def nll_loss(input: Tensor, target: Tensor, ignore_index: int, reduction: str) -
     if rows.shape[0] != ts.shape[0]:
         raise ValueError(f"Expected input batch_size ({rows.shape[0]}) to match target "
                          f"batch_size ({ts.shape[0]}).")
-    keep = ts != ignore_index
     c = rows.shape[1]
+    w = _check_weight(weight, input, c)
+    keep = ts != ignore_index
     if np.any((ts[keep] < 0) | (ts[keep] >= c)):
         raise IndexError(f"Target {int(ts[keep][(ts[keep] < 0) | (ts[keep] >= c)][0])} is out "
                          "of bounds.")
-    picked = np.where(keep, -rows[np.arange(len(ts)), np.where(keep, ts, 0)], 0.0)
-    total = float(keep.sum())
-    if reduction == "mean":
-        values = np.asarray(picked.sum() / total if total else np.nan)
-    elif reduction == "sum":
-        values = np.asarray(picked.sum())
-    else:
-        values = picked if input.dim() == 2 else picked.reshape(())
+    safe = np.where(keep, ts, 0)
+    row_w = np.where(keep, w[safe], 0.0)
+    picked = np.where(keep, -rows[np.arange(len(ts)), safe] * row_w, 0.0)
+    total = float(row_w.sum())
+    with np.errstate(all="ignore"):
+        if reduction == "mean":
+            values = np.asarray(picked.sum() / total if total else np.nan)
+        elif reduction == "sum":
+            values = np.asarray(picked.sum())
+        else:
+            values = picked if input.dim() == 2 else picked.reshape(())
     res = Tensor._empty(values.shape, input._dtype, input.device)
     if input._storage.has_data():
         res._write(values)
-    return NllLoss(res, keep, ts, total)
+    return NllLoss(res, keep, ts, row_w, total)

@@ -1,5 +1,7 @@
-"""``torch.nn``: only ``functional`` is modelled."""
+"""``torch.nn``: ``functional``, ``Parameter``, ``Module`` and ``Linear``."""
 
 from . import functional as functional
+from .modules import Linear, Module
+from .parameter import Parameter
 
-__all__ = ["functional"]
+__all__ = ["Linear", "Module", "Parameter", "functional"]

@@ -7,6 +7,7 @@ https://docs.pytorch.org/docs/stable/nn.functional.html
 
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
 import numpy as np
@@ -14,12 +15,28 @@ import numpy as np
 from .._autograd.numpy_grads import numpy_node, requires_grad, scatter_into, values_of
 from .._autograd.record import S, needs_graph, record
 from .._core.errors import NotModelled
-from .._core.modes import suspended
+from .._core.modes import is_grad_enabled, suspended
 from .._core.tensor import Tensor
-from .._functions.ops import div, mul, neg, sub, where
+from .._functions.arith import matmul
+from .._functions.ops import (
+    add,
+    addmm,
+    div,
+    eq,
+    index_select,
+    masked_select,
+    mul,
+    ne,
+    neg,
+    sub,
+    where,
+)
 from .._functions.ops import log_softmax as _log_softmax
 from .._functions.ops import sigmoid as sigmoid
 from .._functions.ops import softmax as _softmax
+from .._functions.ops import sum as tsum
+from .._functions.views import reshape, view
+from .._functions.views import t as transpose_2d
 from .._kernels import nn as K
 from .._kernels.creation import zeros_like
 
@@ -32,6 +49,29 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype: Any = None) -> Tensor:
     return _log_softmax(input, dim, dtype)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.nn.functional.linear.html
+    y = x A^T + b, with ATen's graph (aten/src/ATen/native/Linear.cpp): a matrix input with a
+    bias is one addmm; a contiguous input of other rank is flattened to rows, addmm'd and viewed
+    back; otherwise matmul, then the bias added in place."""
+    if input.dim() == 0 or weight.dim() == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
+                           f"{input.dim()}D and {weight.dim()}D")
+    if weight.dim() != 2:
+        raise NotModelled("linear with a weight that is not a matrix")
+    if bias is not None and input.dim() == 2:
+        return addmm(bias, input, transpose_2d(weight))
+    if bias is not None and input.is_contiguous() and (input.dim() == 3 or bias.dim() == 1):
+        lead = input._shape[:-1]
+        rows = reshape(input, math.prod(lead), input._shape[-1])
+        out = addmm(bias, rows, transpose_2d(weight))
+        return view(out, *lead, out._shape[1])
+    out = matmul(input, transpose_2d(weight))
+    if bias is not None:
+        out.add_(bias)
+    return out
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -73,15 +113,17 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
              reduction: str = "mean") -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.nn.functional.nll_loss.html
-    For (N, C) or (C,) inputs and class-index targets."""
+    For (N, C) or (C,) inputs and class-index targets, with class weights (which may not
+    require grad: nll_loss is not differentiable with respect to them)."""
     if size_average is not None or reduce is not None:
         raise NotModelled("the legacy size_average/reduce arguments")
     K.check_reduction(reduction)
     if input.dim() not in (1, 2) or target._dtype.kind not in "iu":
         raise NotModelled("nll_loss beyond (N, C) inputs with class indices")
-    if weight is not None:
-        raise NotModelled("nll_loss with class weights")
-    res, keep, ts, total = K.nll_loss(input, target, ignore_index, reduction)
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect "
+                           "to argument 'weight'. This input cannot have requires_grad True.")
+    res, keep, ts, row_w, total = K.nll_loss(input, target, ignore_index, reduction, weight)
     if not needs_graph(input):
         return res
     si, st = S(input), S(target)
@@ -98,7 +140,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
                 scale = scale / total if total else scale * np.nan
             for i, (k, ti) in enumerate(zip(keep, ts)):
                 if k:
-                    b[i, ti] -= scale[i]
+                    b[i, ti] -= scale[i] * row_w[i]
         return [scatter_into(shape, g[0], place)]
     name, inputs, saved, backward = numpy_node(("NllLossBackward0", [input], [si, st], bw))
     return record(res, name, inputs, saved, backward)
@@ -108,13 +150,47 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html
-    With class indices: nll_loss(log_softmax(input, 1), target)."""
-    if label_smoothing:
-        raise NotModelled("cross_entropy with label_smoothing")
+    With class indices: nll_loss(log_softmax(input, 1), target); with label_smoothing in
+    (0, 1], ATen's composition (cross_entropy_loss_label_smoothing)."""
     if target._dtype.is_floating_point:
         raise NotModelled("cross_entropy with class probabilities")
-    return nll_loss(log_softmax(input, 1 if input.dim() > 1 else 0), target, weight,
-                    size_average, ignore_index, reduce, reduction)
+    class_dim = 1 if input.dim() > 1 else 0
+    if label_smoothing > 0.0:
+        if label_smoothing > 1.0:
+            raise RuntimeError("label_smoothing must be between 0.0 and 1.0. Got: "
+                               f"{label_smoothing}")
+        return _label_smoothing(input, target, weight, size_average, ignore_index, reduce,
+                                reduction, label_smoothing)
+    return nll_loss(log_softmax(input, class_dim), target, weight, size_average, ignore_index,
+                    reduce, reduction)
+
+
+def _label_smoothing(input: Tensor, target: Tensor, weight: Tensor | None, size_average: Any,
+                     ignore_index: int, reduce: Any, reduction: str, eps: float) -> Tensor:
+    """(1 - eps) * nll_loss + eps / C * the mean over classes of -log p (each class weighted),
+    with ignored targets left out and "mean" divided as nll_loss divides."""
+    class_dim = 1 if input.dim() > 1 else 0
+    logp = log_softmax(input, class_dim)
+    nll = nll_loss(logp, target, weight, size_average, ignore_index, reduce, reduction)
+    n_classes = logp._shape[class_dim]
+    ignored = eq(target, ignore_index)
+    if weight is not None:
+        shape = [1] * logp.dim()
+        shape[class_dim] = weight._shape[0]
+        smooth = neg(tsum(mul(logp, view(weight, *shape)), class_dim))
+    else:
+        smooth = neg(tsum(logp, class_dim))
+    smooth = where(ignored, zeros_like(smooth), smooth)
+    if reduction == "mean":
+        counted = ne(target, ignore_index)
+        denominator = tsum(index_select(weight, 0, masked_select(target, counted))) \
+            if weight is not None else tsum(counted)
+        ret = div(tsum(smooth), denominator)
+    elif reduction == "sum":
+        ret = tsum(smooth)
+    else:
+        ret = smooth
+    return add(mul(nll, 1 - eps), mul(ret, eps / n_classes))
 
 
 # ---- focal loss (Lin et al., "Focal Loss for Dense Object Detection", 2017) ------------------
