@@ -166,13 +166,14 @@ Z = "z = torch.tensor([[1 + 2j, 3 - 1j], [0j, 1j]], device=dev)"
      "e = y.tensor_split([1, 9], 1)", "f = y.tensor_split([3, 1])", "g = y.hsplit(2)",
      "h = y.hsplit([1, 3])", "i = torch.vsplit(y, 3)", "j = torch.ones(2, 2, 4, "
      "device=dev).dsplit([1])", "a[0].fill_(-1)", "g[1].fill_(-2)"],
-    [Y, "a = y.split_with_sizes([1, 1])"], [Y, "a = y.split_with_sizes([-1, 4])"],
+    [Y, "a = y.split_with_sizes([1, 1])"], [Y, "a = y.split_with_sizes([1, 1], -1)"],
+    [Y, "a = y.split_with_sizes([-1, 4])"],
     [Y, "a = y.tensor_split(0)"], ["a = torch.tensor(1., device=dev).tensor_split(2)"],
     [Y, "a = y.hsplit(3)"], [Y, "a = y.hsplit(0)"],
     ["a = torch.tensor(1., device=dev).hsplit(1)"], [Y, "a = y.vsplit(2)"],
     ["a = torch.arange(6, device=dev).vsplit(2)"],
-], ids=["splits", "sizes-sum", "sizes-negative", "sections-zero", "0-dim", "hsplit-divide",
-        "hsplit-zero", "hsplit-0-dim", "vsplit-divide", "vsplit-1-d"])
+], ids=["splits", "sizes-sum", "sizes-sum-negative-dim", "sizes-negative", "sections-zero",
+        "0-dim", "hsplit-divide", "hsplit-zero", "hsplit-0-dim", "vsplit-divide", "vsplit-1-d"])
 def test_split_views(lines: list[str], device: str) -> None:
     """split_with_sizes, tensor_split, hsplit, vsplit, dsplit: views of the input, their sizes
     and their errors."""

@@ -13,8 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import breadth_ops as ops
+
 PROGRAMS = "conformance/claim_tests/test_programs.py"
 CLAIMS = "conformance/claim_tests/test_claims.py"
+REDUCTIONS = "conformance/claim_tests/test_reductions.py"
+INDEXING = "conformance/claim_tests/test_indexing_rules.py"
+SHAPES = "conformance/claim_tests/test_shapes_and_scalars.py"
 
 
 @dataclass(frozen=True)
@@ -860,6 +865,30 @@ MUTANTS: tuple[Mutant, ...] = (
            _to_device_dtype_ignores_dtype),
     Mutant("like_ignores_device", "torch.*_like ignore their device= argument.",
            ("DEVICE-03",), f"{DEVICES}::test_devices_of_results", _like_ignores_device),
+    # ---- issue 17's ops (breadth-reduce): patches in breadth_ops.py ----
+    Mutant("var_std_biased_by_default",
+           "torch.var/std and Tensor.var/std use correction 0 (divide by N) by default.",
+           ("MATH-11",), f"{REDUCTIONS}::test_std_var", ops.var_std_biased_by_default),
+    Mutant("sort_ignores_descending", "torch.sort and Tensor.sort always sort ascending.",
+           ("MATH-13",), f"{REDUCTIONS}::test_sort_topk", ops.sort_ignores_descending),
+    Mutant("equal_broadcasts",
+           "torch.equal compares broadcastable tensors elementwise (sizes may differ).",
+           ("MATH-14",), f"{REDUCTIONS}::test_allclose_equal", ops.equal_broadcasts),
+    Mutant("cat_keeps_first_dtype",
+           "torch.cat converts every tensor to the first one's dtype (no type promotion).",
+           ("INDEX-14",), f"{INDEXING}::test_cat_stack", ops.cat_keeps_first_dtype),
+    Mutant("flip_reverses_all_dims", "torch.flip and Tensor.flip reverse every dimension.",
+           ("INDEX-11",), f"{INDEXING}::test_negative_steps_and_flip",
+           ops.flip_reverses_all_dims),
+    Mutant("unfold_returns_copy", "Tensor.unfold returns a copy of its windows, not a view.",
+           ("VIEW-04",), f"{SHAPES}::test_unflatten_unfold", ops.unfold_returns_copy),
+    Mutant("resize__returns_new",
+           "Tensor.resize_ resizes a clone and returns it, leaving self unchanged.",
+           ("INPLACE-07",), f"{SHAPES}::test_resize_", ops.resize__returns_new),
+    Mutant("uint8_index_is_integer",
+           "A uint8 index tensor selects rows by position instead of acting as a mask.",
+           ("INDEX-13",), f"{INDEXING}::test_index_tensor_dtypes_and_shapes",
+           ops.uint8_index_is_integer),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}

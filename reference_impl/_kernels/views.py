@@ -185,7 +185,7 @@ def split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tens
         if sum(sections) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
-                f"size at dimension {d}), but got split_sizes={_fmt(sections)}")
+                f"size at dimension {dim}), but got split_sizes={_fmt(sections)}")
     else:
         step = int(split_size_or_sections)
         if step < 0:
