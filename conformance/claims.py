@@ -208,7 +208,7 @@ _CLAIMS = [
     Claim("BCAST-03", "BCAST", DOC + "notes/broadcasting.html",
           "Broadcasting does not make copies of the data: results of binary ops are fresh "
           "tensors whose memory order follows the inputs."),
-    Claim("BCAST-04", "BCAST", GEN + "torch.Tensor.expand.html",
+    Claim("BCAST-05", "BCAST", GEN + "torch.Tensor.expand.html",
           "expand and broadcast_to follow the broadcasting rule: -1 keeps a size, new dims "
           "may be added in front, and only size-1 dims may grow (others raise)."),
     # MATH

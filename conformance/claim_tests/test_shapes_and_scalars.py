@@ -66,7 +66,7 @@ def test_broadcast_rule(a: tuple[int, ...], b: tuple[int, ...], device: str) -> 
                     device)
 
 
-@pytest.mark.claim("BCAST-01", "BCAST-03", "BCAST-04")
+@pytest.mark.claim("BCAST-01", "BCAST-03", "BCAST-05")
 @pytest.mark.parametrize("lines", [
     ["a = torch.tensor(1., device=dev) + torch.ones(2, 2, device=dev)",
      "b = torch.ones(0, device=dev) + torch.ones(2, 1, device=dev)",
