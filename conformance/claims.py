@@ -403,6 +403,13 @@ _CLAIMS = [
     Claim("DEVICE-04", "DEVICE", GEN + "torch.Tensor.to.html",
           "to() is differentiable (ToCopyBackward0): gradients flow back to the source dtype "
           "and device; a copy to an integer dtype does not require grad."),
+    # issue 17 (breadth-reduce): the legacy tensor types
+    Claim("DEVICE-05", "DEVICE", GEN + "torch.Tensor.type.html",
+          "type() returns the tensor's legacy type name (torch.FloatTensor, with the device "
+          "off the CPU: torch.meta.FloatTensor); type(dtype) casts to a torch dtype, a legacy "
+          "type (torch.CharTensor) or its name, and returns the original object when it is "
+          "already of that type; the legacy types' instances are the CPU tensors of their "
+          "dtype, and an unknown name raises ValueError."),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

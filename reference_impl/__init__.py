@@ -64,6 +64,7 @@ from ._functions.conversion import (
     resolve_conj,
 )
 from ._functions.indexing import nonzero
+from ._functions.legacy_types import EXPORTED as _LEGACY_TYPES
 from ._functions.ops import (
     abs,
     add,
@@ -195,3 +196,15 @@ def numel(input: Tensor) -> builtins.int:
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute, greater, less = abs, gt, lt
+
+# The legacy CPU tensor types (torch.FloatTensor, torch.CharTensor, ...), issue 17.
+BFloat16Tensor = _LEGACY_TYPES["BFloat16Tensor"]
+BoolTensor = _LEGACY_TYPES["BoolTensor"]
+ByteTensor = _LEGACY_TYPES["ByteTensor"]
+CharTensor = _LEGACY_TYPES["CharTensor"]
+DoubleTensor = _LEGACY_TYPES["DoubleTensor"]
+FloatTensor = _LEGACY_TYPES["FloatTensor"]
+HalfTensor = _LEGACY_TYPES["HalfTensor"]
+IntTensor = _LEGACY_TYPES["IntTensor"]
+LongTensor = _LEGACY_TYPES["LongTensor"]
+ShortTensor = _LEGACY_TYPES["ShortTensor"]

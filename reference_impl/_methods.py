@@ -18,7 +18,7 @@ from ._autograd import variable as AV
 from ._core import dtypes as D
 from ._core.tensor import Tensor
 from ._engine import tensor_backward
-from ._functions import arith, conversion, indexing, ops, shaping, views
+from ._functions import arith, conversion, indexing, legacy_types, ops, shaping, views
 from ._kernels import creation
 
 # ---- methods that are the function of the same name (self first) -----------------------------
@@ -58,7 +58,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "to": conversion.to, "cpu": conversion.cpu, "cuda": conversion.cuda,
     "pin_memory": conversion.pin_memory, "is_pinned": conversion.is_pinned,
     "numpy": conversion.numpy, "conj": conversion.conj, "is_conj": conversion.is_conj,
-    "resolve_conj": conversion.resolve_conj,
+    "resolve_conj": conversion.resolve_conj, "type": legacy_types.type,
     # factories
     "new_tensor": creation.new_tensor, "new_zeros": creation.new_zeros,
     "new_ones": creation.new_ones, "new_empty": creation.new_empty,

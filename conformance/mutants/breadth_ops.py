@@ -109,3 +109,14 @@ def uint8_index_is_integer() -> None:
             return orig(self, tuple(fix(p) for p in index))
         return orig(self, fix(index))
     torch.Tensor.__getitem__ = patched
+
+
+def type_cast_always_copies() -> None:
+    """Tensor.type(t) returns a copy even when the tensor is already of type t."""
+    torch = _torch()
+    orig = torch.Tensor.type
+
+    def patched(self: Any, dtype: Any = None, *a: Any, **k: Any) -> Any:
+        out = orig(self, dtype, *a, **k)
+        return out.clone() if out is self else out
+    torch.Tensor.type = patched

@@ -889,6 +889,10 @@ MUTANTS: tuple[Mutant, ...] = (
            "A uint8 index tensor selects rows by position instead of acting as a mask.",
            ("INDEX-13",), f"{INDEXING}::test_index_tensor_dtypes_and_shapes",
            ops.uint8_index_is_integer),
+    Mutant("type_cast_always_copies",
+           "Tensor.type(t) returns a copy even when the tensor already has type t.",
+           ("DEVICE-05",), "conformance/claim_tests/test_legacy_types.py::"
+           "test_type_name_and_dtype_casts", ops.type_cast_always_copies),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}
