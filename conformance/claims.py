@@ -269,7 +269,8 @@ _CLAIMS = [
           "tolist() returns the tensor as a (nested) list of Python numbers."),
     Claim("ITEM-03", "ITEM", GEN + "torch.Tensor.item.html",
           "float(), int() and complex() of a tensor need exactly one element too, but raise "
-          "ValueError where item() raises RuntimeError."),
+          "ValueError where item() raises RuntimeError; float() and complex() of a tensor that "
+          "requires grad warn (once per process) to detach it first."),
     # GRAD
     Claim("GRAD-01", "GRAD", DOC + "autograd.html#default-grad-layouts",
           "requires_grad defaults to False; only floating point and complex tensors can "

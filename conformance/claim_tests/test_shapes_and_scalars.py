@@ -26,11 +26,17 @@ DATA = "every program reads tensor data"
     ["a = torch.ones(0, device=dev)", "v = float(a)"],
     ["a = torch.ones(2, dtype=torch.complex64, device=dev)", "v = complex(a)"],
     ["a = torch.ones(0, device=dev)", "v = a.item()"],
+    ["x = torch.tensor([3.5], device=dev, requires_grad=True)", "y = x * 2", "v = y.item()",
+     "f = float(y)", "i = int(y)", "c = complex(x)",
+     "with torch.no_grad():\n    g = float(x)"],
+    ["torch.set_warn_always(True)", "x = torch.tensor([3.5], device=dev, requires_grad=True)",
+     "f = float(x)", "g = float(x)", "c = complex(x)", "torch.set_warn_always(False)"],
+    ["x = torch.ones(2, device=dev, requires_grad=True)", "f = float(x)"],
 ], ids=["one-element", "item-many", "float-many", "int-many", "float-empty", "complex-many",
-        "item-empty"])
+        "item-empty", "requires-grad", "requires-grad-warn-always", "requires-grad-many"])
 def test_python_scalars(lines: list[str], device: str) -> None:
     """item(), float(), int(), complex() need one element: item() raises RuntimeError,
-    the others ValueError."""
+    the others ValueError; float() and complex() of a tensor that requires grad warn."""
     assert_conforms(prog(*lines), device)
 
 
