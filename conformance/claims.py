@@ -69,6 +69,20 @@ _CLAIMS = [
           "zeros, ones, full, empty, linspace and eye create fresh contiguous tensors of the "
           "given size, in the default dtype unless dtype is given (full infers it from "
           "fill_value); empty's values are uninitialized."),
+    # CREATE: random sampling (the values are the generator's; everything else is documented)
+    Claim("CREATE-20", "CREATE", DOC + "torch.html#random-sampling",
+          "rand, randn, randint, randperm and normal return fresh tensors of the requested "
+          "size, dtype (the default dtype for rand, randn and normal, int64 for randint and "
+          "randperm), device and requires_grad; which values are drawn is the generator's: rand "
+          "and randn sample floating-point and complex dtypes only, randint needs low < high "
+          "with both ends inside the dtype, normal needs std >= 0 and broadcasts tensor "
+          "arguments."),
+    Claim("CREATE-21", "CREATE", GEN + "torch.Tensor.uniform_.html",
+          "The in-place samplers uniform_, normal_ and random_ overwrite every element of self "
+          "and return self with its version bumped (refused on an expanded tensor and on a leaf "
+          "that requires grad); on a tensor in a graph they record a node whose gradient is "
+          "zero; rand_like, randn_like and randint_like keep the input's size, dtype, device "
+          "and strides (preserve_format)."),
     # VIEW
     Claim("VIEW-01", "VIEW", DOC + "tensor_view.html",
           "View tensor shares the same underlying data with its base tensor: a modification "

@@ -91,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
                      help="seconds a test may run before it is a CRASH (default by profile)")
     run.add_argument("--seed", type=_integer, default=None,
                      help="Hypothesis seed for smoke and deep (default: random, recorded)")
+    run.add_argument("--shard", default=None, metavar="K/N",
+                     help="run slice K of N (one job of a CI matrix); `merge` the N results")
     run.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     chk = sub.add_parser("check", help="check your own snippet against the documented behaviour")
     chk.add_argument("file", nargs="?", default=None,
@@ -210,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     opts = RunOptions(profile=prof, devices=_check_devices(args.device),
                       out=_check_out(args.out), jobs=_jobs(str(args.jobs)),
                       timeout=_timeout(args.timeout, prof), seed=_seed(args.seed, prof),
-                      pytest_args=list(args.pytest_args))
+                      pytest_args=list(args.pytest_args), shard=_shard(args.shard))
     version = _check_torch()
     print(f"torch-conformance: torch {version}, profile {prof.name}"
           + (f", seed {opts.seed}" if opts.seed is not None else " (derandomized)")
@@ -221,10 +223,30 @@ def run(args: argparse.Namespace) -> int:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
         return e.status
     _print_summary(doc, opts.out)
+    print(f"torch-conformance: peak memory {_children_peak_mib():.0f} MiB (the largest of the "
+          "run's processes)")
     if doc.get("interrupted"):
         print("torch-conformance: the run was interrupted; the report shows what ran",
               file=sys.stderr)
     return int(doc["exit_status"])
+
+
+def _children_peak_mib() -> float:
+    """The largest resident set of any finished child process (pytest, its workers)."""
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _shard(spec: str | None) -> str | None:
+    if spec is None:
+        return None
+    from .results.shards import ShardError, parse
+    try:
+        index, count = parse(spec)
+    except ShardError as e:
+        raise UsageError(str(e)) from None
+    return f"{index}/{count}"
 
 
 def mutants(args: argparse.Namespace) -> int:
@@ -322,6 +344,9 @@ def merge(args: argparse.Namespace) -> int:
         except results_mod.ResultsError as e:
             raise UsageError(str(e)) from None
     out = _check_out(args.out)
+    from .results import shards
+    if any(shards.is_shard(d) for d in docs):
+        return _merge_shards(docs, out)
     payload = {"schema": "torch-conformance/merged", "schema_version": 1,
                "runs": docs}
     _write_report(out, docs, "merged.json", payload)
@@ -332,6 +357,22 @@ def merge(args: argparse.Namespace) -> int:
     print(f"torch-conformance: merged {len(docs)} results into {out / 'index.html'}")
     return EXIT_VIOLATED if any(d.get("exit_status") or d.get("interrupted")
                                 for d in docs) else EXIT_OK
+
+
+def _merge_shards(docs: list[dict[str, Any]], out: Path) -> int:
+    """The N shards of one run: one results file, as the unsplit run would have written."""
+    from .results import shards
+    if not all(shards.is_shard(d) for d in docs):
+        raise UsageError("merge: some files are shards (run --shard) and some are whole "
+                         "runs; merge the shards first")
+    try:
+        doc = shards.combine(docs)
+    except shards.ShardError as e:
+        raise UsageError(f"merge: {e}") from None
+    _write_report(out, [doc], "results.json", doc)
+    _print_summary(doc, out)
+    print(f"torch-conformance: merged {len(docs)} shards into {out / 'results.json'}")
+    return int(doc["exit_status"])
 
 
 # ---- compare and upgrade ---------------------------------------------------------------------

@@ -55,6 +55,7 @@ class RunOptions:
     timeout: float
     seed: int | None
     pytest_args: list[str]
+    shard: str | None = None  # "K/N": one slice of a run split across machines
 
 
 def pytest_command(opts: RunOptions, stage: Path) -> list[str]:
@@ -62,6 +63,7 @@ def pytest_command(opts: RunOptions, stage: Path) -> list[str]:
            "-q", "-n", opts.jobs, "--conformance-profile", opts.profile.name,
            "--device", ",".join(opts.devices),
            "--conformance-results", str(stage / "results.json"),
+           *(["--conformance-shard", opts.shard] if opts.shard else []),
            "--timeout", repr(opts.timeout), "--timeout-method", "thread",
            *_html_args(stage), "--max-worker-restart", str(MAX_RESTARTS), "-o", "addopts=",
            *_plugin_args(), *opts.pytest_args]

@@ -106,6 +106,7 @@ from ._functions.ops import (
     ne,
     neg,
     norm,
+    normal,
     pow,
     prod,
     sigmoid,
@@ -167,6 +168,19 @@ from ._kernels.creation import (
     zeros_like,
 )
 from ._kernels.iterator import result_type
+from ._kernels.random import (
+    Generator,
+    default_generator,
+    initial_seed,
+    manual_seed,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)
 
 float = float32  # noqa: A001
 double = float64

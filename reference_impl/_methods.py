@@ -38,6 +38,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "bmm": ops.bmm, "matmul": arith.matmul, "clone": ops.clone, "contiguous": ops.contiguous,
     "fill_": ops.fill_, "zero_": ops.zero_, "copy_": ops.copy_, "scatter_": ops.scatter_,
     "flip": ops.flip, "resize_": ops.resize_,
+    "uniform_": ops.uniform_, "normal_": ops.normal_, "random_": ops.random_,
     # views
     "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
     "reshape_as": views.reshape_as, "flatten": views.flatten, "squeeze": views.squeeze,

@@ -242,3 +242,13 @@ def test_a_notebook_is_read_cell_by_cell_and_magics_are_left_out(tmp_path: Path)
     # Printed once (torch's side), not once per backend.
     assert proc.stdout.count("torch.Size([12])") == 1
     assert proc.stdout.count("tensor([0, 1, 2, 3])") == 1
+
+
+def test_data_ptr_counts_the_offset_on_meta_too() -> None:
+    """``x[2:].data_ptr()`` is the storage's address plus 8 bytes, also on meta where the
+    storage reports 0; a tensor without elements reports 0 (examples/04_memory.py on meta)."""
+    m = reference_impl.ones(4, device="meta")
+    assert (m.data_ptr(), m[2:].data_ptr(), m[4:].data_ptr()) == (0, 8, 0)
+    result = check_source("m = torch.ones(4, device=dev)\na = m[2:].data_ptr()\n"
+                          "b = m[4:].data_ptr()", device="meta")
+    assert result.verdict == PASS, result.explain()

@@ -273,3 +273,14 @@ def test_products_by_dtype(expr: str, dtype: str, device: str) -> None:
     CPU's for integers), and NotImplementedError where none does (bool; integers on CUDA)."""
     assert_conforms(prog(f"a = torch.ones(2, 2, dtype=torch.{dtype}, device=dev)",
                          f"r = {expr}"), device)
+
+
+@pytest.mark.claim("OUT-02", "OUT-04")
+@pytest.mark.parametrize("out", ["torch.ones(1, device=dev).expand(2, 1)",
+                                 "torch.ones(1, device=dev).expand(2, 2)"])
+def test_product_into_an_expanded_out(out: str, device: str) -> None:
+    """An expanded out= of the wrong shape is resized (contiguous) before the product writes;
+    one of the right shape overlaps itself and is refused (a ci run's state machine drew the
+    first; the model refused it)."""
+    assert_conforms(prog("a = torch.ones(2, 2, device=dev)", f"o = {out}",
+                         "r = torch.mm(a, a, out=o)"), device)

@@ -232,13 +232,17 @@ def scope_for(device: str) -> str:
 def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
                 torch_state: dict[str, Any] | None = None,
                 ref_state: dict[str, Any] | None = None) -> None:
-    """After a step is compared, give the reference's floating-point tensors torch's values.
+    """After a step is compared, give the reference's tensors torch's values where the model
+    cannot or need not know them.
 
-    Each step is then judged from the same inputs, with the tolerance of one operation: an
-    ulp of difference no longer compounds through later steps (exp of a value one ulp off is
-    sixteen ulps off). Integer and bool values are exact on both sides and are left alone;
-    elements the reference marks unspecified stay unspecified. With the step's observed states,
-    tensors whose observed values already agree exactly are left as they are."""
+    Floating-point tensors take all of torch's values: each step is then judged from the same
+    inputs, with the tolerance of one operation (an ulp of difference no longer compounds
+    through later steps: exp of a value one ulp off is sixteen ulps off). Elements the model
+    leaves unspecified (drawn at random, ``torch.empty``'s, bytes a resize added) take torch's
+    values in every dtype, so what a program computes from them is compared from the next step
+    on; integer and bool elements the model knows are exact on both sides and stay the model's.
+    With the step's observed states, tensors whose observed values already agree exactly are
+    left as they are."""
     tv = (torch_state or {}).get("values", {})
     rv = (ref_state or {}).get("values", {})
 
@@ -260,13 +264,16 @@ def sync_values(torch_ns: dict[str, Any], ref_ns: dict[str, Any],
         if tg is not None and rg is not None:
             pairs.append((tg, rg))
     for t, r in pairs:
-        if r.dtype.kind not in "fc" or tuple(t.shape) != tuple(r.shape) or not r.numel():
+        if tuple(t.shape) != tuple(r.shape) or not r.numel():
             continue
         if str(t.device) == "meta" or not r._storage.has_data():
             continue
+        floating = r.dtype.kind in "fc"
         unspecified = r._unspecified_mask()
-        r._write(np.array(t.detach().cpu().tolist()))
-        r._taint(unspecified)
+        if not (floating or unspecified.any()):
+            continue
+        theirs = np.array(t.detach().cpu().tolist())
+        r._write(theirs if floating else np.where(unspecified, theirs, r._values()))
 
 
 def _with_attached(namespace: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ CLAIMS = "conformance/claim_tests/test_claims.py"
 REDUCTIONS = "conformance/claim_tests/test_reductions.py"
 INDEXING = "conformance/claim_tests/test_indexing_rules.py"
 SHAPES = "conformance/claim_tests/test_shapes_and_scalars.py"
+RANDOM = "conformance/claim_tests/test_random.py"
 
 
 @dataclass(frozen=True)
@@ -664,6 +665,19 @@ def _like_ignores_device() -> None:
             input, *a, **{key: v for key, v in k.items() if key != "device"}))
 
 
+# ---- random sampling (CREATE-20, CREATE-21) ---------------------------------------------------
+
+def _randn_drops_requires_grad() -> None:
+    torch = _torch()
+    _set(torch, "randn", lambda orig: lambda *a, **k: orig(
+        *a, **{key: v for key, v in k.items() if key != "requires_grad"}))
+
+
+def _uniform__returns_new() -> None:
+    torch = _torch()
+    _set(torch.Tensor, "uniform_", lambda orig: lambda self, *a, **k: orig(self.clone(), *a, **k))
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -893,6 +907,12 @@ MUTANTS: tuple[Mutant, ...] = (
            "Tensor.type(t) returns a copy even when the tensor already has type t.",
            ("DEVICE-05",), "conformance/claim_tests/test_legacy_types.py::"
            "test_type_name_and_dtype_casts", ops.type_cast_always_copies),
+    # -- random sampling (issue 20) --
+    Mutant("randn_drops_requires_grad", "torch.randn ignores requires_grad=True.",
+           ("CREATE-20",), f"{RANDOM}::test_random_factories", _randn_drops_requires_grad),
+    Mutant("uniform__returns_new",
+           "Tensor.uniform_ samples into a copy and returns it, leaving self unchanged.",
+           ("CREATE-21",), f"{RANDOM}::test_in_place_and_like_samplers", _uniform__returns_new),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}

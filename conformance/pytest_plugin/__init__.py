@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from .. import claims as claims_mod
+from ..results import shards
 from ..settings import DEVICES, PROFILES, SettingsError, availability
 from ..settings import requested_devices as _parse_devices
 from . import harness
@@ -38,6 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--device", default=None,
                     help="comma-separated devices to check (default: every device known: "
                          + ", ".join(DEVICES) + "; unavailable ones are NOT RUN)")
+    group.addoption("--conformance-shard", default=None, metavar="K/N",
+                    help="run slice K of N (every N-th test id in sorted order, from the K-th); "
+                         "`torch-conformance merge` combines the N results files")
     group.addoption("--conformance-results", default=None, metavar="PATH",
                     help="write the results file (schema torch-conformance/results) to PATH")
 
@@ -89,7 +93,10 @@ def claim_ids(item: pytest.Item) -> list[str]:
     return [i for m in item.iter_markers("claim") for i in m.args]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    spec = config.getoption("--conformance-shard", default=None)
+    if spec:
+        _keep_shard(config, items, spec)
     for item in items:
         ids = claim_ids(item)
         for cid in ids:
@@ -99,6 +106,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "device" in callspec.params:
             item.user_properties.append(("device", str(callspec.params["device"])))
+
+
+def _keep_shard(config: pytest.Config, items: list[pytest.Item], spec: str) -> None:
+    try:
+        index, count = shards.parse(spec)
+    except shards.ShardError as e:
+        raise pytest.UsageError(str(e)) from None
+    keep = shards.select([i.nodeid for i in items], index, count)
+    dropped = [i for i in items if i.nodeid not in keep]
+    items[:] = [i for i in items if i.nodeid in keep]
+    config.hook.pytest_deselected(items=dropped)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from .. import claims as claims_mod
+from ..results import shards
 from ..results.build import build, test_verdict
 from ..results.environment import environment
 from ..results.files import dumps, now, write_atomic
@@ -148,5 +149,9 @@ class Collector:
         never = sorted(self.collected - reported)
         doc["collected"] = len(self.collected | reported)
         doc["never_ran"] = {"count": len(never), "tests": never[:50]}
+        spec = self.config.getoption("--conformance-shard", default=None)
+        if spec:
+            index, count = shards.parse(spec)
+            doc["shard"] = {"index": index, "count": count}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, dumps(doc))

@@ -164,8 +164,12 @@ class Tensor:
         return UntypedStorage(self._storage)
 
     def data_ptr(self) -> int:
-        base = self._storage.data_ptr()
-        return base + self._offset * self._dtype.itemsize if base else 0
+        """The address of the first element: the storage's plus the offset in bytes, also on
+        meta, whose storages report 0 (``x[2:].data_ptr()`` is 8 for float32 there); 0 for a
+        tensor without elements (seen on torch 2.13, CPU and meta)."""
+        if self.numel() == 0:
+            return 0
+        return self._storage.data_ptr() + self._offset * self._dtype.itemsize
 
     @property
     def _version(self) -> int:

@@ -26,6 +26,7 @@ from .._kernels import linalg as LA
 from .._kernels import nn as NN
 from .._kernels import ordering as O
 from .._kernels import pointwise as P
+from .._kernels import random as RND
 from .._kernels import reductions as R
 
 # ---- pointwise (reference_impl._kernels.pointwise) -------------------------------------------
@@ -56,6 +57,12 @@ fill_ = differentiable(C.fill_, inplace_self=True)
 zero_ = differentiable(C.zero_, inplace_self=True)
 copy_ = differentiable(C.copy_, inplace_self=True)
 clone = differentiable(C.clone)
+
+# ---- random sampling (reference_impl._kernels.random) -----------------------------------------
+normal = differentiable(RND.normal)
+uniform_ = differentiable(RND.uniform_, inplace_self=True)
+normal_ = differentiable(RND.normal_, inplace_self=True)
+random_ = differentiable(RND.random_, inplace_self=True)
 
 # ---- reductions and products -------------------------------------------------------------------
 sum = differentiable(R.sum)  # noqa: A001 - torch's name

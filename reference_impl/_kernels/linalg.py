@@ -42,7 +42,12 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         if out._dtype is not a._dtype:
             raise RuntimeError(f"Expected out tensor to have dtype {a._dtype.c_name}, "
                                f"but got {out._dtype.c_name} instead")
-        assert_no_internal_overlap(out)
+        if tuple(out._shape) == tuple(shape) and out.device.type != "meta":
+            # An out= of another shape is resized first (contiguous strides): nothing left
+            # to overlap (seen on torch 2.13: mm into an expanded (2, 1) out of a (2, 2)
+            # product warns, resizes and writes). The check is the CPU and CUDA kernels'
+            # (the meta function writes nothing and makes none).
+            assert_no_internal_overlap(out)
 
     def kernel() -> Any:
         runs = all(s != 0 for s in shape) and a.numel() and b.numel()
