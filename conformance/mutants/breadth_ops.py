@@ -120,3 +120,26 @@ def type_cast_always_copies() -> None:
         out = orig(self, dtype, *a, **k)
         return out.clone() if out is self else out
     torch.Tensor.type = patched
+
+
+def float_of_many_takes_first() -> None:
+    """float() of a tensor of several elements returns the first instead of raising."""
+    torch = _torch()
+    orig = torch.Tensor.__float__
+
+    def patched(self: Any) -> float:
+        return float(orig(self.reshape(-1)[:1])) if self.numel() > 1 else float(orig(self))
+    torch.Tensor.__float__ = patched
+
+
+def index_select_out_resized_silently() -> None:
+    """torch.index_select empties a wrong-shaped out= first, so its resize never warns."""
+    torch = _torch()
+    orig = torch.index_select
+
+    def patched(input: Any, dim: Any, index: Any, *, out: Any = None) -> Any:
+        if out is None:
+            return orig(input, dim, index)
+        out.resize_(0)
+        return orig(input, dim, index, out=out)
+    torch.index_select = patched

@@ -907,6 +907,12 @@ MUTANTS: tuple[Mutant, ...] = (
            "Tensor.type(t) returns a copy even when the tensor already has type t.",
            ("DEVICE-05",), "conformance/claim_tests/test_legacy_types.py::"
            "test_type_name_and_dtype_casts", ops.type_cast_always_copies),
+    Mutant("float_of_many_takes_first",
+           "float() of a tensor of several elements returns its first element.",
+           ("ITEM-03",), f"{SHAPES}::test_python_scalars", ops.float_of_many_takes_first),
+    Mutant("index_select_out_resized_silently",
+           "torch.index_select empties a wrong-shaped out= first, so the resize never warns.",
+           ("OUT-05",), f"{SHAPES}::test_out_rules", ops.index_select_out_resized_silently),
     # -- random sampling (issue 20) --
     Mutant("randn_drops_requires_grad", "torch.randn ignores requires_grad=True.",
            ("CREATE-20",), f"{RANDOM}::test_random_factories", _randn_drops_requires_grad),
