@@ -33,11 +33,12 @@ AREAS = {
     "CREATE": "Tensor creation and dtype inference",
     "VIEW": "Views: shared storage, strides and the view() rule",
     "RESHAPE": "reshape and flatten: view or copy",
-    "INDEX": "Indexing, index_select, masked_select, nonzero, gather",
+    "INDEX": "Indexing, index_select, masked_select, nonzero, gather; joining (cat, stack) "
+             "and flip",
     "INPLACE": "In-place operations and version counters",
     "OUT": "out= arguments",
     "BCAST": "Broadcasting and type promotion",
-    "MATH": "Arithmetic, reductions and matrix products",
+    "MATH": "Arithmetic, reductions, sorting and matrix products",
     "ITEM": "item() and Python scalars",
     "GRAD": "Autograd: graphs, backward and gradient accumulation",
     "MODE": "Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode",
@@ -119,19 +120,20 @@ _CLAIMS = [
           "reshape is not recommended because it may not copy).", source="d2l"),
     # INDEX
     Claim("INDEX-01", "INDEX", DOC + "tensor_view.html",
-          "Basic indexing (integers, slices with positive step, None, Ellipsis) returns a view "
-          "of the tensor."),
+          "Basic indexing (integers, 0-dim integer tensors, slices with positive step, None, "
+          "Ellipsis) returns a view of the tensor."),
     Claim("INDEX-02", "INDEX", DOC + "tensor_view.html",
-          "Advanced indexing (integer sequences or tensors, boolean masks) returns a copy, not "
-          "a view."),
+          "Advanced indexing (integer sequences or tensors, boolean masks, and a bare True, "
+          "False or 0-dim bool tensor) returns a copy, not a view."),
     Claim("INDEX-03", "INDEX", DOC + "tensor_view.html",
           "Assignment through basic or advanced indexing writes into the tensor in place."),
     Claim("INDEX-04", "INDEX", GEN + "torch.index_select.html",
           "index_select returns a new tensor which indexes the input along dim; it has the "
-          "same number of dimensions and does not share storage."),
+          "same number of dimensions and does not share storage; index is a 1-D (or 0-dim) "
+          "int64 or int32 tensor."),
     Claim("INDEX-05", "INDEX", GEN + "torch.masked_select.html",
           "masked_select returns a new 1-D tensor of the elements where the broadcast boolean "
-          "mask is True."),
+          "mask is True; the mask must be a BoolTensor."),
     Claim("INDEX-06", "INDEX", GEN + "torch.nonzero.html",
           "nonzero returns a (z, n) int64 tensor of the indices of non-zero elements, or with "
           "as_tuple=True a tuple of n 1-D tensors."),
@@ -145,6 +147,28 @@ _CLAIMS = [
           "D2L: indexing results share memory with the source.", source="d2l",
           drift="Only basic indexing (ints, slices, None, Ellipsis) returns views; indexing "
                 "with integer lists, tensors or masks copies."),
+    Claim("INDEX-10", "INDEX", DOC + "tensor_view.html",
+          "Since advanced indexing returns a copy, a chained assignment x[idx][k] = v writes "
+          "into that temporary copy and leaves x unchanged, while x[idx] = v writes into x."),
+    Claim("INDEX-11", "INDEX", GEN + "torch.flip.html",
+          "Slices with a negative step are refused (ValueError); torch.flip reverses the given "
+          "dims and, unlike NumPy's np.flip, makes a copy of the input's data."),
+    Claim("INDEX-12", "INDEX", GEN + "torch.gather.html",
+          "gather's index has the input's number of dimensions and no broadcasting: "
+          "index.size(d) <= input.size(d) for every d != dim (index.size(dim) may be larger), "
+          "each value lies in [0, input.size(dim)); an empty index gives an empty output; "
+          "int32 indices are accepted as int64 ones."),
+    Claim("INDEX-13", "INDEX", DOC + "tensor_view.html",
+          "Index tensors are int64, int32, bool or (deprecated, with a warning) uint8 tensors: "
+          "integer tensors of any shape (0-dim, 2-D, empty) index with their broadcast shape, "
+          "uint8 ones are masks like bool ones; other dtypes raise IndexError."),
+    Claim("INDEX-14", "INDEX", GEN + "torch.cat.html",
+          "cat concatenates tensors of one shape except in dim (or 1-D empty tensors) into a "
+          "new tensor of their promoted dtype, laid out in their common memory format; out= "
+          "must be castable, is resized like any out=, and may not overlap an input."),
+    Claim("INDEX-15", "INDEX", GEN + "torch.stack.html",
+          "stack concatenates tensors of equal size along a new dimension (dim in "
+          "[-(ndim + 1), ndim]) into a new tensor."),
     # INPLACE
     Claim("INPLACE-01", "INPLACE", DOC + "tensors.html",
           "Methods which mutate a tensor are marked with an underscore suffix: they return "
@@ -164,6 +188,10 @@ _CLAIMS = [
     Claim("INPLACE-06", "INPLACE", D2L + "ndarray.html",
           "D2L: y += x and y[:] = y + x keep y's memory, while y = y + x allocates a new "
           "tensor.", source="d2l"),
+    Claim("INPLACE-07", "INPLACE", GEN + "torch.Tensor.resize_.html",
+          "resize_ resizes self in place: a new size gets contiguous strides and grows the "
+          "storage when needed (new elements uninitialized); tensors that require grad cannot "
+          "be resized."),
     # OUT
     Claim("OUT-01", "OUT", GEN + "torch.add.html",
           "A function called with out= writes the result into out and returns that same "
@@ -175,6 +203,15 @@ _CLAIMS = [
           "The result of an operation with out= must be castable to out's dtype."),
     Claim("OUT-04", "OUT", GEN + "torch.add.html",
           "out= may be one of the inputs; partial overlap of out and an input raises."),
+    Claim("OUT-05", "OUT", GEN + "torch.index_select.html",
+          "index_select: if out has a different shape than expected, it is silently changed "
+          "to the correct shape.",
+          drift="Resizing an out= that has elements warns (the resize is deprecated); only an "
+                "empty out is resized silently."),
+    Claim("OUT-06", "OUT", GEN + "torch.Tensor.resize_.html",
+          "Resizing an out= resizes its storage in place: an out that is a view writes past "
+          "its old elements into the base and may grow the shared storage; an out made by "
+          "from_numpy cannot grow (its storage is not resizable)."),
     # BCAST
     Claim("BCAST-01", "BCAST", DOC + "notes/broadcasting.html",
           "Two tensors are broadcastable when, aligned from the trailing dimension, each pair "
@@ -185,6 +222,9 @@ _CLAIMS = [
     Claim("BCAST-03", "BCAST", DOC + "notes/broadcasting.html",
           "Broadcasting does not make copies of the data: results of binary ops are fresh "
           "tensors whose memory order follows the inputs."),
+    Claim("BCAST-05", "BCAST", GEN + "torch.Tensor.expand.html",
+          "expand and broadcast_to follow the broadcasting rule: -1 keeps a size, new dims "
+          "may be added in front, and only size-1 dims may grow (others raise)."),
     # MATH
     Claim("MATH-01", "MATH", GEN + "torch.div.html",
           "div performs true division (integers promote to the default float dtype) unless "
@@ -202,12 +242,49 @@ _CLAIMS = [
     Claim("MATH-06", "MATH", DOC + "torch.html#math-operations",
           "Pointwise operations (add with alpha, sub, mul, neg, pow, exp, log, sqrt, abs, "
           "clamp, comparisons, where) compute elementwise on broadcast inputs."),
+    Claim("MATH-07", "MATH", GEN + "torch.max.html",
+          "max/min of a tensor is its largest/smallest element (NaN propagates); along dim "
+          "they return a namedtuple (values, indices), with the index of the first extreme "
+          "value where several are equal."),
+    Claim("MATH-08", "MATH", GEN + "torch.argmax.html",
+          "argmax/argmin return int64 indices of the first maximal/minimal value, of the "
+          "flattened input when dim is None; they need a reduction dim for empty inputs."),
+    Claim("MATH-09", "MATH", GEN + "torch.all.html",
+          "all/any test whether all/any elements (along dim) evaluate to True; the result is "
+          "bool, or uint8 for a uint8 input."),
+    Claim("MATH-10", "MATH", GEN + "torch.cumsum.html",
+          "prod multiplies and cumsum accumulates the elements (along dim); integer and bool "
+          "inputs give int64 unless dtype is given."),
+    Claim("MATH-11", "MATH", GEN + "torch.var.html",
+          "var (and std, its square root) divide the sum of squared deviations by "
+          "max(0, N - correction), with correction 1 by default and 0 for unbiased=False; "
+          "a correction not below N warns; integer inputs raise."),
+    Claim("MATH-12", "MATH", GEN + "torch.norm.html",
+          "norm computes the vector p-norm (sum |x|^p)^(1/p) over dim (all dims by default; "
+          "p='fro' is 2, inf and -inf the largest and smallest |x|, 0 the count of non-zeros) "
+          "of a floating or complex tensor, as a real tensor."),
+    Claim("MATH-13", "MATH", GEN + "torch.sort.html",
+          "sort returns (values, indices) sorted along dim (stable=True keeps the order of "
+          "equal elements; otherwise their indices are unspecified); topk returns the k "
+          "largest (or smallest) elements, and refuses k beyond the dim's size."),
+    Claim("MATH-14", "MATH", GEN + "torch.allclose.html",
+          "allclose is True when |input - other| <= atol + rtol * |other| for all broadcast "
+          "elements (NaN only with equal_nan); equal is True when both tensors have the same "
+          "size and elements. Both return a Python bool."),
+    Claim("MATH-15", "MATH", DOC + "notes/autograd.html",
+          "max/min, prod, std/var, norm, cumsum, sort/topk, cat/stack, flip, unfold and the "
+          "split views are differentiable: the gradient goes to the selected elements (shared "
+          "evenly between equal maxima of the whole tensor) or follows the derivative."),
     # ITEM
     Claim("ITEM-01", "ITEM", GEN + "torch.Tensor.item.html",
           "item() returns the value of a one-element tensor as a standard Python number and "
           "raises for any other number of elements."),
     Claim("ITEM-02", "ITEM", GEN + "torch.Tensor.tolist.html",
           "tolist() returns the tensor as a (nested) list of Python numbers."),
+    Claim("ITEM-03", "ITEM", GEN + "torch.Tensor.item.html",
+          "float(), int() and complex() of a tensor need exactly one element too, but raise "
+          "ValueError where item() raises RuntimeError; float() and complex() of a tensor that "
+          "requires grad warn (once per process) to detach it first."),
     # GRAD
     Claim("GRAD-01", "GRAD", DOC + "autograd.html#default-grad-layouts",
           "requires_grad defaults to False; only floating point and complex tensors can "
@@ -428,6 +505,13 @@ _CLAIMS = [
           "torch.tensor, as_tensor and asarray convert NumPy arrays through from_numpy's "
           "checks: an array with a negative stride or a non-native byte order is refused with "
           "ValueError, even when a copy is asked for."),
+    # issue 17 (breadth-reduce): the legacy tensor types
+    Claim("DEVICE-05", "DEVICE", GEN + "torch.Tensor.type.html",
+          "type() returns the tensor's legacy type name (torch.FloatTensor, with the device "
+          "off the CPU: torch.meta.FloatTensor); type(dtype) casts to a torch dtype, a legacy "
+          "type (torch.CharTensor) or its name, and returns the original object when it is "
+          "already of that type; the legacy types' instances are the CPU tensors of their "
+          "dtype, and an unknown name raises ValueError."),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

@@ -76,19 +76,31 @@ from ._functions.conversion import (
     resolve_neg,
 )
 from ._functions.indexing import nonzero
+from ._functions.legacy_types import EXPORTED as _LEGACY_TYPES
 from ._functions.ops import (
     abs,
     add,
     addmm,
+    all,
+    allclose,
     amax,
     amin,
+    any,
+    argmax,
+    argmin,
     bmm,
+    cat,
     clamp,
     clip,
     clone,
+    concat,
+    concatenate,
+    cumsum,
     div,
     eq,
+    equal,
     exp,
+    flip,
     gather,
     ge,
     gt,
@@ -98,19 +110,37 @@ from ._functions.ops import (
     log_softmax,
     lt,
     masked_select,
+    max,
     mean,
+    min,
     mm,
     mul,
     ne,
     neg,
+    norm,
     normal,
     pow,
+    prod,
     sigmoid,
     softmax,
+    sort,
     sqrt,
+    stack,
+    std,
     sub,
     sum,
+    topk,
+    var,
     where,
+)
+from ._functions.shaping import (
+    adjoint,
+    dsplit,
+    hsplit,
+    split_with_sizes,
+    tensor_split,
+    unflatten,
+    vsplit,
 )
 from ._functions.views import (
     as_strided,
@@ -131,7 +161,10 @@ from ._functions.views import (
     transpose,
     unbind,
     unsqueeze,
+    view_as_real,
 )
+from ._functions.views import imag as imag
+from ._functions.views import real as real
 from ._kernels.creation import (
     arange,
     empty,
@@ -177,15 +210,15 @@ def broadcast_shapes(*shapes: object) -> Size:
     """https://docs.pytorch.org/docs/stable/generated/torch.broadcast_shapes.html
     "Similar to broadcast_tensors() but for shapes ... Raises: RuntimeError: If shapes are
     incompatible." """
-    norm: list[Sequence[builtins.int]] = []
+    sizes: list[Sequence[builtins.int]] = []
     for s in shapes:
         if isinstance(s, builtins.int):
             s = (s,)
         if not isinstance(s, Sequence):
             raise RuntimeError("Input shapes should be of type ints, a tuple of ints, or a list "
                                f"of ints, got {s}")
-        norm.append(s)
-    return Size(_broadcast_shapes_ref(norm))
+        sizes.append(s)
+    return Size(_broadcast_shapes_ref(sizes))
 
 
 def is_tensor(obj: object) -> builtins.bool:
@@ -223,3 +256,14 @@ else:  # mypy keeps checking the names the model has
                 return _RELEASED[name]
             raise AttributeError(f"module 'torch' has no attribute '{name}'")
         return _missing(name)
+# The legacy CPU tensor types (torch.FloatTensor, torch.CharTensor, ...), issue 17.
+BFloat16Tensor = _LEGACY_TYPES["BFloat16Tensor"]
+BoolTensor = _LEGACY_TYPES["BoolTensor"]
+ByteTensor = _LEGACY_TYPES["ByteTensor"]
+CharTensor = _LEGACY_TYPES["CharTensor"]
+DoubleTensor = _LEGACY_TYPES["DoubleTensor"]
+FloatTensor = _LEGACY_TYPES["FloatTensor"]
+HalfTensor = _LEGACY_TYPES["HalfTensor"]
+IntTensor = _LEGACY_TYPES["IntTensor"]
+LongTensor = _LEGACY_TYPES["LongTensor"]
+ShortTensor = _LEGACY_TYPES["ShortTensor"]

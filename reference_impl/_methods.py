@@ -19,7 +19,7 @@ from ._core import dtypes as D
 from ._core.errors import missing_api
 from ._core.tensor import Tensor
 from ._engine import tensor_backward
-from ._functions import arith, conversion, indexing, ops, views
+from ._functions import arith, conversion, indexing, legacy_types, ops, shaping, views
 from ._kernels import creation
 
 # ---- methods that are the function of the same name (self first) -----------------------------
@@ -30,10 +30,15 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "pow": ops.pow, "exp": ops.exp, "log": ops.log, "sqrt": ops.sqrt, "abs": ops.abs,
     "clamp": ops.clamp, "eq": ops.eq, "ne": ops.ne, "lt": ops.lt, "le": ops.le, "gt": ops.gt,
     "ge": ops.ge,
-    # reductions, products, copies
-    "sum": ops.sum, "mean": ops.mean, "amax": ops.amax, "amin": ops.amin, "mm": ops.mm,
+    # reductions, sorting, comparisons of whole tensors, products, copies
+    "sum": ops.sum, "mean": ops.mean, "amax": ops.amax, "amin": ops.amin, "prod": ops.prod,
+    "all": ops.all, "any": ops.any, "max": ops.max, "min": ops.min, "argmax": ops.argmax,
+    "argmin": ops.argmin, "std": ops.std, "var": ops.var, "norm": ops.norm,
+    "cumsum": ops.cumsum, "sort": ops.sort, "topk": ops.topk, "allclose": ops.allclose,
+    "equal": ops.equal, "mm": ops.mm,
     "bmm": ops.bmm, "matmul": arith.matmul, "clone": ops.clone, "contiguous": ops.contiguous,
     "fill_": ops.fill_, "zero_": ops.zero_, "copy_": ops.copy_, "scatter_": ops.scatter_,
+    "flip": ops.flip, "resize_": ops.resize_,
     "uniform_": ops.uniform_, "normal_": ops.normal_, "random_": ops.random_,
     # views
     "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
@@ -43,7 +48,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "expand_as": views.expand_as, "broadcast_to": views.broadcast_to, "narrow": views.narrow,
     "select": views.select, "unbind": views.unbind, "split": views.split,
     "chunk": views.chunk, "diagonal": views.diagonal, "as_strided": views.as_strided,
-    "movedim": views.movedim,
+    "movedim": views.movedim, "unfold": views.unfold,
+    "split_with_sizes": shaping.split_with_sizes, "tensor_split": shaping.tensor_split,
+    "hsplit": shaping.hsplit, "vsplit": shaping.vsplit, "dsplit": shaping.dsplit,
+    "unflatten": shaping.unflatten, "adjoint": shaping.adjoint,
     # indexing
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "index_select": ops.index_select, "masked_select": ops.masked_select,
@@ -54,6 +62,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "numpy": conversion.numpy, "conj": conversion.conj, "is_conj": conversion.is_conj,
     "resolve_conj": conversion.resolve_conj, "is_neg": conversion.is_neg,
     "resolve_neg": conversion.resolve_neg,
+    "type": legacy_types.type,
     # factories
     "new_tensor": creation.new_tensor, "new_zeros": creation.new_zeros,
     "new_ones": creation.new_ones, "new_empty": creation.new_empty,
@@ -74,6 +83,10 @@ PROPERTIES: dict[str, property] = {
     "_unspecified_graph": property(AV.unspecified_graph),  # the observer's hook
     "T": property(views.T),
     "mT": property(views.mT),
+    "H": property(shaping.H),
+    "mH": property(shaping.mH),
+    "real": property(views.real),
+    "imag": property(views.imag),
 }
 
 # torch's alternative names: each is the same method (and in-place method) as its target.

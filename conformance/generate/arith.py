@@ -77,6 +77,59 @@ def _matmul_shape(d: Drafter, s: Subject, k: int) -> tuple[int, ...]:
     return (k,) if d.draw(st.booleans(), label="vec") else (k, 3)
 
 
+# ---- issue 17's reductions, sorting, comparisons and joining (breadth-reduce) ----------------
+
+def _dim(d: Drafter, s: Subject) -> int:
+    return d.draw(st.integers(-s.ndim, s.ndim - 1), label="dim") if s.ndim else 0
+
+
+def _norm(d: Drafter, s: Subject) -> str:
+    p = d.draw(st.sampled_from(["2", "1", "0", "3", "float('inf')", "-float('inf')", "'fro'"]),
+               label="p")
+    if not s.ndim or d.draw(st.booleans(), label="all dims"):
+        return f"{s.name}.norm({p})"
+    return f"{s.name}.norm({p}, dim={_dim(d, s)}, keepdim={d.draw(st.booleans(), label='keepdim')})"
+
+
+def _sort(d: Drafter, s: Subject) -> str:
+    stable = d.draw(st.booleans(), label="stable")
+    desc = d.draw(st.booleans(), label="descending")
+    if stable:
+        return f"torch.sort({s.name}, dim={_dim(d, s)}, descending={desc}, stable=True)"
+    return f"{s.name}.sort({_dim(d, s)}, {desc})"
+
+
+def _topk(d: Drafter, s: Subject) -> str:
+    k = _dim(d, s)
+    size = s.shape[k] if s.ndim else 1
+    n = d.draw(st.integers(0, size + (1 if d.draw(st.integers(0, 9), label="too many") == 0
+                                      else 0)), label="k")
+    return f"{s.name}.topk({n}, {k}, largest={d.draw(st.booleans(), label='largest')})"
+
+
+def _close(d: Drafter, s: Subject) -> str:
+    """torch.equal with a copy or another tensor of one shape; allclose with a nearby tensor."""
+    if d.draw(st.booleans(), label="equal"):
+        other = f"{s.name}.clone()" if d.draw(st.booleans(), label="copy") else \
+            source(d, shape=s.shape)
+        return f"torch.equal({s.name}, {other})"
+    eps = d.draw(st.sampled_from(["1e-6", "1e-3", "0"]), label="eps")
+    return f"torch.allclose({s.name}, {s.name} + {eps}, equal_nan=" \
+        f"{d.draw(st.booleans(), label='equal_nan')})"
+
+
+def _join(name: str) -> Op[str]:
+    """``torch.cat`` / ``torch.stack`` of the subject with one or two tensors of its shape
+    (any dtype: the result's is promoted) along a drawn dim."""
+    def draft(d: Drafter, s: Subject) -> str:
+        others = [source(d, shape=s.shape) for _ in range(d.draw(st.integers(1, 2), label="n"))]
+        nd = s.ndim + (name == "stack")
+        k = d.draw(st.integers(-nd, nd - 1), label="dim") if nd else 0
+        return f"torch.{name}([{', '.join([s.name, *others])}], {k})"
+    return Op(name, draft, lambda s: s.room(dims=int(name == "stack"), times=3)
+              and (name == "stack" or s.ndim >= 1))
+
+
 ARITH_OPS: Table[str] = Table("arith op", [
     *(_binary(symbol) for symbol in ("+", "-", "*", "/", "//")),
     Op("**", _power),
@@ -98,6 +151,17 @@ ARITH_OPS: Table[str] = Table("arith op", [
     Op("int", lambda d, s: f"int({s.name})", lambda s: s.dtype not in COMPLEX_DTYPES),
     Op("tolist", lambda d, s: f"{s.name}.tolist()"),
     Op("result_type", lambda d, s: f"torch.result_type({s.name}, {operand(d, s.name)})"),
+    # issue 17 (breadth-reduce)
+    *(_reduction(name) for name in ("prod", "all", "any", "argmax", "argmin", "max", "min",
+                                    "std", "var")),
+    Op("norm", _norm),
+    Op("cumsum", lambda d, s: f"{s.name}.cumsum({_dim(d, s)})"),
+    Op("sort", _sort),
+    Op("topk", _topk),
+    Op("allclose_equal", _close),
+    _join("cat"),
+    _join("stack"),
+    Op("flip", lambda d, s: f"{s.name}.flip({_dim(d, s)})"),
 ])
 
 

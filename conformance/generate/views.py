@@ -185,6 +185,63 @@ def is_matrix_or_more(s: Subject) -> bool:
     return s.ndim >= 2
 
 
+# ---- issue 17's composite views (breadth-reduce) --------------------------------------------
+
+def _split_with_sizes(d: Drafter, s: Subject) -> str:
+    k = dim(d, s)
+    n = s.shape[k]
+    cut = d.draw(st.integers(0, n), label="cut")
+    sizes = [cut, n - cut] if d.draw(st.integers(0, 9), label="bad sizes") else [cut, n - cut + 1]
+    return f"{s.name}.split_with_sizes({sizes}, {k})"
+
+
+def _tensor_split(d: Drafter, s: Subject) -> str:
+    k = dim(d, s)
+    if d.draw(st.booleans(), label="sections"):
+        return f"{s.name}.tensor_split({d.draw(st.integers(1, LIMITS.max_count), label='n')}, {k})"
+    cuts = d.draw(st.lists(st.integers(0, s.shape[k] + 1), max_size=LIMITS.max_count),
+                  label="indices")
+    return f"torch.tensor_split({s.name}, {cuts}, {k})"
+
+
+def _hvdsplit(name: str, min_dims: int) -> Op[str]:
+    def draft(d: Drafter, s: Subject) -> str:
+        n = d.draw(st.integers(1, LIMITS.max_count), label="sections")
+        return f"{s.name}.{name}({n})" if d.draw(st.booleans(), label="by count") else \
+            f"torch.{name}({s.name}, [{n}])"
+    return Op(name, draft, lambda s: s.ndim >= min_dims)
+
+
+def _unflatten(d: Drafter, s: Subject) -> str:
+    k = dim(d, s)
+    sizes = factor(d, s.shape[k])
+    return f"{s.name}.unflatten({k}, {_tuple(sizes)})"
+
+
+def _unfold(d: Drafter, s: Subject) -> str:
+    k = dim(d, s)
+    n = s.shape[k] if s.ndim else 1
+    size = d.draw(st.integers(0, n + (d.draw(st.integers(0, 9), label="too big") == 0)),
+                  label="size")
+    return f"{s.name}.unfold({k}, {size}, {d.draw(st.integers(1, LIMITS.max_count), label='step')})"
+
+
+def _unfold_fits(s: Subject) -> bool:
+    # Windows of size n with step 1 along a side of n: at most n * (n + 1) / 2 more elements.
+    side = max(s.shape, default=1)
+    return s.room(dims=1, times=max(side, 1))
+
+
+def _complex_view(d: Drafter, s: Subject) -> str:
+    form = d.draw(st.sampled_from(["real", "imag", "view_as_real"]), label="complex view")
+    return f"torch.view_as_real({s.name})" if form == "view_as_real" else f"{s.name}.{form}"
+
+
+def _adjoint(d: Drafter, s: Subject) -> str:
+    form = d.draw(st.sampled_from(["adjoint()", "H", "mH"]), label="adjoint form")
+    return f"{s.name}.{form}"
+
+
 VIEW_OPS: Table[str] = Table("view op", [
     _reshaping("view"),
     _reshaping("reshape"),
@@ -214,6 +271,19 @@ VIEW_OPS: Table[str] = Table("view op", [
     Op("reshape_as", _reshape_as),
     Op("swapdims", lambda d, s: f"{s.name}.swapdims({dim(d, s)}, {dim(d, s)})", has_dims),
     Op("broadcast_to", _broadcast_to, _expand_fits),
+    # issue 17 (breadth-reduce)
+    Op("split_with_sizes", _split_with_sizes, has_dims),
+    Op("tensor_split", _tensor_split, has_dims),
+    _hvdsplit("hsplit", 1),
+    _hvdsplit("vsplit", 2),
+    _hvdsplit("dsplit", 3),
+    Op("unflatten", _unflatten, lambda s: has_dims(s) and s.room(dims=LIMITS.max_dims - 1)),
+    Op("unfold", _unfold, _unfold_fits),
+    # Note: of a complex tensor, adjoint gives a conjugate view, which other steps cannot take
+    # further in the model (imag of it, indexed writes through it: NotModelled); the claim
+    # tests cover the complex forms, random programs adjoint real tensors.
+    Op("adjoint", _adjoint, lambda s: is_matrix_or_more(s) and "complex" not in s.dtype),
+    Op("complex_view", _complex_view, lambda s: s.room(dims=1, times=2)),
 ])
 
 

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import autograd_api as api
+from . import breadth_ops as ops
 
 PROGRAMS = "conformance/claim_tests/test_programs.py"
 CLAIMS = "conformance/claim_tests/test_claims.py"
+REDUCTIONS = "conformance/claim_tests/test_reductions.py"
+INDEXING = "conformance/claim_tests/test_indexing_rules.py"
+SHAPES = "conformance/claim_tests/test_shapes_and_scalars.py"
 RANDOM = "conformance/claim_tests/test_random.py"
 
 
@@ -1009,6 +1013,40 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("negative_step_flips",
            "x[::-k] returns a flipped copy (as NumPy's view reads) instead of raising.",
            ("INDEX-01",), f"{CREATION}::test_slice_steps", _negative_step_flips),
+    # ---- issue 17's ops (breadth-reduce): patches in breadth_ops.py ----
+    Mutant("var_std_biased_by_default",
+           "torch.var/std and Tensor.var/std use correction 0 (divide by N) by default.",
+           ("MATH-11",), f"{REDUCTIONS}::test_std_var", ops.var_std_biased_by_default),
+    Mutant("sort_ignores_descending", "torch.sort and Tensor.sort always sort ascending.",
+           ("MATH-13",), f"{REDUCTIONS}::test_sort_topk", ops.sort_ignores_descending),
+    Mutant("equal_broadcasts",
+           "torch.equal compares broadcastable tensors elementwise (sizes may differ).",
+           ("MATH-14",), f"{REDUCTIONS}::test_allclose_equal", ops.equal_broadcasts),
+    Mutant("cat_keeps_first_dtype",
+           "torch.cat converts every tensor to the first one's dtype (no type promotion).",
+           ("INDEX-14",), f"{INDEXING}::test_cat_stack", ops.cat_keeps_first_dtype),
+    Mutant("flip_reverses_all_dims", "torch.flip and Tensor.flip reverse every dimension.",
+           ("INDEX-11",), f"{INDEXING}::test_negative_steps_and_flip",
+           ops.flip_reverses_all_dims),
+    Mutant("unfold_returns_copy", "Tensor.unfold returns a copy of its windows, not a view.",
+           ("VIEW-04",), f"{SHAPES}::test_unflatten_unfold", ops.unfold_returns_copy),
+    Mutant("resize__returns_new",
+           "Tensor.resize_ resizes a clone and returns it, leaving self unchanged.",
+           ("INPLACE-07",), f"{SHAPES}::test_resize_", ops.resize__returns_new),
+    Mutant("uint8_index_is_integer",
+           "A uint8 index tensor selects rows by position instead of acting as a mask.",
+           ("INDEX-13",), f"{INDEXING}::test_index_tensor_dtypes_and_shapes",
+           ops.uint8_index_is_integer),
+    Mutant("type_cast_always_copies",
+           "Tensor.type(t) returns a copy even when the tensor already has type t.",
+           ("DEVICE-05",), "conformance/claim_tests/test_legacy_types.py::"
+           "test_type_name_and_dtype_casts", ops.type_cast_always_copies),
+    Mutant("float_of_many_takes_first",
+           "float() of a tensor of several elements returns its first element.",
+           ("ITEM-03",), f"{SHAPES}::test_python_scalars", ops.float_of_many_takes_first),
+    Mutant("index_select_out_resized_silently",
+           "torch.index_select empties a wrong-shaped out= first, so the resize never warns.",
+           ("OUT-05",), f"{SHAPES}::test_out_rules", ops.index_select_out_resized_silently),
     # -- random sampling (issue 20) --
     Mutant("randn_drops_requires_grad", "torch.randn ignores requires_grad=True.",
            ("CREATE-20",), f"{RANDOM}::test_random_factories", _randn_drops_requires_grad),

@@ -86,6 +86,18 @@ def differentiable_dtype(t: Any) -> bool:
     return isinstance(t, Tensor) and (t._dtype.is_floating_point or t._dtype.is_complex)
 
 
+def tensor_args(args: Any) -> list[Tensor]:
+    """The tensors among an op's arguments, those inside a list or tuple argument included
+    (``torch.cat([a, b])``)."""
+    out: list[Tensor] = []
+    for a in args:
+        if isinstance(a, Tensor):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(t for t in a if isinstance(t, Tensor))
+    return out
+
+
 S = save
 
 
@@ -172,8 +184,12 @@ def plan_node(plan: Plan, first_edge: Edge | None = None,
 
 
 def attach(outputs: Sequence[Tensor], node: Node) -> None:
+    """Make ``node`` the grad_fn of each output that can carry a gradient (integer outputs of
+    a multi-output op, such as max's indices, never require grad)."""
     node._meta = [meta_of(o) for o in outputs]
     for i, o in enumerate(outputs):
+        if len(outputs) > 1 and not differentiable_dtype(o):
+            continue
         o._grad_fn = node
         o._output_nr = i
         o._attr_version = o._vc.value
@@ -253,8 +269,7 @@ def differentiable(fn: F, *, name: str | None = None, inplace_self: bool = False
             with suspended():
                 fn(*args, **kwargs)
             raise RuntimeError(INFERENCE_INPLACE)
-        if not is_inference_mode_enabled() and any(
-                isinstance(a, Tensor) and a._inference for a in args):
+        if not is_inference_mode_enabled() and any(a._inference for a in tensor_args(args)):
             return mark_version_unspecified(_run(fn, opname, target, args, kwargs))
         return _run(fn, opname, target, args, kwargs)
     if opname in DIFFERENTIABLE:
@@ -268,7 +283,7 @@ def _run(fn: Callable[..., Any], opname: str, target: Tensor | None, args: tuple
     if not recording():
         return fn(*args, **kwargs)
     out = kwargs.get("out")
-    tensors = [a for a in args if isinstance(a, Tensor)] + \
+    tensors = tensor_args(args) + \
         [v for k, v in kwargs.items() if isinstance(v, Tensor) and k not in ("out", "_inplace")]
     req = any(t.requires_grad for t in tensors if t is not target)
     if out is not None:
@@ -286,7 +301,10 @@ def _run(fn: Callable[..., Any], opname: str, target: Tensor | None, args: tuple
     with suspended():
         result = fn(*args, **kwargs)
     outputs = list(result) if isinstance(result, tuple) else [result]
-    if not outputs or not all(differentiable_dtype(o) for o in outputs):
+    # A multi-output op records its node when some output is differentiable (max's values,
+    # not its indices); a single output only when it is.
+    if not outputs or not any(differentiable_dtype(o) for o in outputs) or (
+            len(outputs) > 1 and not all(isinstance(o, Tensor) for o in outputs)):
         return result
     plan = FORMULAS[opname](result, *args, **kwargs)
     if plan is not None:

@@ -312,6 +312,48 @@ def channels_last_strides(shape: Sequence[int]) -> Strides:
     return (h * w * c, 1, w * c, c)
 
 
+def channels_last_3d_strides(shape: Sequence[int]) -> Strides:
+    """c10 ``get_channels_last_strides_3d`` (N, C, D, H, W with C innermost)."""
+    _, c, d, h, w = (max(s, 1) for s in shape)
+    return (d * h * w * c, 1, h * w * c, w * c, c)
+
+
+def _strides_like_channels_last(shape: Sequence[int], strides: Sequence[int],
+                                order: Sequence[int]) -> bool:
+    """c10 ``is_channels_last_strides_2d_s4`` / ``_3d_s5``: the strides grow along ``order``
+    (channels first), with NCHW as the default for ambiguous size-1 cases."""
+    least = 0
+    if strides[1] == 0:
+        return False
+    for d in order:
+        if shape[d] == 0 or strides[d] < least:
+            return False
+        if d == 0 and least == strides[1]:
+            return False
+        least = strides[d] * (shape[d] if shape[d] > 1 else 1)
+    return True
+
+
+def suggest_memory_format(shape: Sequence[int], strides: Sequence[int]) -> str:
+    """``Tensor.suggest_memory_format()``: "channels_last" for a 4-d tensor (and
+    "channels_last_3d" for a 5-d one) whose strides look channels-last, else "contiguous"."""
+    if len(shape) == 4 and _strides_like_channels_last(shape, strides, (1, 3, 2, 0)):
+        return "channels_last"
+    if len(shape) == 5 and _strides_like_channels_last(shape, strides, (1, 4, 3, 2, 0)):
+        return "channels_last_3d"
+    return "contiguous"
+
+
+def strides_for_format(shape: Sequence[int], fmt: str) -> Strides:
+    """Dense strides of ``shape`` in a memory format named as ``suggest_memory_format`` names
+    it."""
+    if fmt == "channels_last":
+        return channels_last_strides(shape)
+    if fmt == "channels_last_3d":
+        return channels_last_3d_strides(shape)
+    return contiguous_strides(shape)
+
+
 def infer_dense_strides(shape: Sequence[int], strides: Sequence[int]) -> Strides:
     """ATen ``infer_dense_strides`` (what ``empty_like``/``clone`` use with preserve_format for
     inputs that are not non-overlapping and dense): keep the memory order, drop the gaps."""

@@ -20,7 +20,7 @@ from . import layout as L
 from .device import device
 from .dtypes import bcomplex32, bool_, complex64, dtype, float32, from_storage, to_storage
 from .errors import NotModelled, missing_api, warn_once
-from .modes import MODES, CreationMeta
+from .modes import MODES, CreationMeta, is_grad_enabled
 from .release import follows
 from .storage import TYPED_STORAGE_WARNING, Storage, TypedStorage, UntypedStorage, VersionCounter
 
@@ -328,13 +328,22 @@ class Tensor(metaclass=_TensorMeta):
             raise ValueError("only one element tensors can be converted to Python scalars")
         return kind(self.item())
 
+    def _warn_requires_grad(self) -> None:
+        # Note: float() and complex() (python_variable_methods.cpp, not int() or item()) warn
+        # once per process, before the element count is checked.
+        if self.requires_grad and is_grad_enabled():
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.\nConsider using tensor.detach() first.", stacklevel=4)
+
     def __float__(self) -> float:
+        self._warn_requires_grad()
         return float(self._scalar_conversion(float))
 
     def __int__(self) -> int:
         return int(self._scalar_conversion(float if self._dtype.is_floating_point else int))
 
     def __complex__(self) -> complex:
+        self._warn_requires_grad()
         return complex(self._scalar_conversion(complex))
 
     def __index__(self) -> int:

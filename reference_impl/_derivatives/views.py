@@ -22,6 +22,7 @@ from .._autograd.numpy_grads import (
 )
 from .._autograd.record import S, derivative
 from .._core import layout as L
+from .._core.errors import NotModelled
 from .._core.layout import wrap_dim
 from .._core.modes import CreationMeta, grad_mode, suspended
 from .._core.tensor import Tensor
@@ -156,6 +157,21 @@ derivative("slice_dim")(_picking("SliceBackward0", V.slice_dim))
 derivative("diagonal")(_picking("DiagonalBackward0", V.diagonal))
 derivative("unbind")(_multi("UnbindBackward0", V.unbind))
 derivative("split")(_multi("SplitBackward0", V.split))
+derivative("unfold")(_picking("UnfoldBackward0", V.unfold))
+
+
+def _complex_view(name: str) -> Callable[..., Plan | None]:
+    """real/imag/view_as_real: a real input's real() is the input itself (no node); the
+    gradients of complex views (view_as_complex of the gradient) are not modelled."""
+    def formula(result: Any, a: Tensor, **_: Any) -> Plan | None:
+        if not a._dtype.is_complex:
+            return None
+        raise NotModelled(f"autograd through {name} of a complex tensor")
+    return formula
+
+
+for _name in ("real", "imag", "view_as_real"):
+    derivative(_name)(_complex_view(_name))
 
 
 # ---- indexing -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ in-place."
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -45,17 +46,31 @@ def _nonzero(input: Tensor, as_tuple: bool, out: Tensor | None) -> Any:
     return I.nonzero(input, out=out)
 
 
+MASK_DTYPES = (D.bool_, D.uint8)
+BYTE_MASK_WARNING = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                     "torch.bool instead.")
+BYTE_MASK_FILL = ("masked_fill_ only supports boolean masks, but got mask with dtype unsigned "
+                  "char")
+
+
 def _consumed(x: Any) -> int:
     if x is None or x is Ellipsis or isinstance(x, bool):
         return 0
-    if isinstance(x, Tensor) and x._dtype is D.bool_:
-        return max(x.dim(), 0) if x.dim() else 0
+    if isinstance(x, Tensor) and x._dtype in MASK_DTYPES:
+        return x.dim()
     return 1
 
 
-def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
+def _warn_byte_mask() -> None:
+    warnings.warn(BYTE_MASK_WARNING, UserWarning, stacklevel=4)
+
+
+def _apply(self: Tensor, index: Any, masks: list[D.dtype] | None = None,
+           warn: bool = True) -> tuple[Tensor, list[tuple[int, Tensor]]]:
     """Apply the basic part of ``index`` (a view) and collect the advanced parts as
-    (dim of the view, LongTensor) pairs, the way torch's applySlicing does."""
+    (dim of the view, LongTensor) pairs, the way torch's applySlicing does. ``masks`` collects
+    the dtype of each advanced index tensor; ``warn``: uint8 masks warn (as torch's index does
+    for each, before checking its shape)."""
     items = index if isinstance(index, tuple) else (index,)
     if sum(1 for x in items if x is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -70,8 +85,10 @@ def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
         elif x is None:
             result = unsqueeze(result, dim)
             dim += 1
-        elif isinstance(x, bool) or (isinstance(x, Tensor) and x._dtype is D.bool_
+        elif isinstance(x, bool) or (isinstance(x, Tensor) and x._dtype in MASK_DTYPES
                                      and x.dim() == 0):
+            # Note: a 0-dim uint8 tensor is a flag like a 0-dim bool one (torch's legacy rule,
+            # without the deprecation warning).
             flag = x if isinstance(x, bool) else bool(x.item())
             result = unsqueeze(result, dim)
             adv.append((dim, I.long_tensor([0] if flag else [], self.device)))
@@ -82,7 +99,10 @@ def _apply(self: Tensor, index: Any) -> tuple[Tensor, list[tuple[int, Tensor]]]:
             result = _slice(result, dim, x, inside_tuple=isinstance(index, tuple))
             dim += 1
         elif isinstance(x, (list, tuple, Tensor, np.ndarray)):
-            dim = _add_advanced(result, I.to_index_tensor(x, self.device), dim, adv)
+            idx = I.to_index_tensor(x, self.device)
+            if masks is not None:
+                masks.append(idx._dtype)
+            dim = _add_advanced(result, idx, dim, adv, warn)
         else:
             raise TypeError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                             "byte Variables are valid indices (got "
@@ -99,6 +119,8 @@ def _select(result: Tensor, dim: int, i: int) -> Tensor:
 
 def _slice(result: Tensor, dim: int, x: slice, *, inside_tuple: bool) -> Tensor:
     step = 1 if x.step is None else int(x.step)
+    if step == 0:
+        raise ValueError("slice step cannot be zero")  # Python's own slice unpacking
     start = None if x.start is None else int(x.start)
     stop = None if x.stop is None else int(x.stop)
     # Note: inside a tuple, ATen's applySlice returns self for a slice from 0 (as written,
@@ -114,10 +136,21 @@ def _slice(result: Tensor, dim: int, x: slice, *, inside_tuple: bool) -> Tensor:
     return result if whole else slice_dim(result, dim, start, stop, step)
 
 
-def _add_advanced(result: Tensor, idx: Tensor, dim: int, adv: list[tuple[int, Tensor]]) -> int:
+def _add_advanced(result: Tensor, idx: Tensor, dim: int, adv: list[tuple[int, Tensor]],
+                  warn: bool) -> int:
+    """An index tensor: int64 and int32 tensors index, bool and (deprecated) uint8 tensors
+    are masks; other dtypes raise ("tensors used as indices must be long, int, byte or bool
+    tensors")."""
+    if idx._dtype is D.uint8:
+        if warn:
+            _warn_byte_mask()
+        mask = Tensor._empty(idx._shape, D.bool_, idx.device)
+        if idx._storage.has_data():
+            mask._write(idx._values() != 0)
+        return _add_mask(result, mask, dim, adv)
     if idx._dtype is D.bool_:
         return _add_mask(result, idx, dim, adv)
-    if idx._dtype.kind in "iu":
+    if idx._dtype in (D.int64, D.int32):
         adv.append((dim, idx))
         return dim + 1
     raise IndexError(I.INDEX_DTYPE_ERROR)
@@ -153,7 +186,7 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     if recording() and (requires_grad(self) or requires_grad(value)):
         check_inference_inplace(self)
         if self._requires_grad and self.grad_fn is None:
-            _view, adv = _apply(self, key) if key not in (True, False) else (self, [])
+            _view, adv = _apply(self, key, warn=False) if key not in (True, False) else (self, [])
             raise RuntimeError(LEAF_INPLACE if adv else VIEW_OF_LEAF)
         raise NotModelled("autograd through __setitem__")
     check_inference_inplace(self)
@@ -173,10 +206,17 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
         # ... and writes a bare True index through copy_ into self.unsqueeze(0) (while x[True]
         # read returns an advanced-indexing copy).
         key = None
-    view, adv = _apply(self, key)
+    masks: list[D.dtype] = []
+    view, adv = _apply(self, key, masks, warn=False)
     if not adv:
         _copy_to(view, value)
         return
+    if masks == [D.uint8] and value.numel() == 1 and value.device.type == "cpu":
+        # Note: index_put_ with one mask and a one-element CPU value calls masked_fill_, which
+        # refuses uint8 masks (TensorAdvancedIndexing.cpp, canDispatchToMaskedFill).
+        raise RuntimeError(BYTE_MASK_FILL)
+    for _ in range(masks.count(D.uint8)):
+        _warn_byte_mask()
     I.index_put_(view, adv, value, root=self)
 
 

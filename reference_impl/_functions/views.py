@@ -42,6 +42,10 @@ slice_dim = differentiable(V.slice_dim)
 diagonal = differentiable(V.diagonal)
 unbind = differentiable(V.unbind)
 split = differentiable(V.split)
+unfold = differentiable(V.unfold)
+view_as_real = differentiable(V.view_as_real)
+real = differentiable(V.real)
+imag = differentiable(V.imag)
 # torch's alias(): what basic indexing returns when no index applies.
 alias = differentiable(_alias, name="alias")
 

@@ -65,7 +65,9 @@ def is_int(x: Any) -> bool:
 
 
 def is_int_scalar_tensor(x: Any) -> bool:
-    return isinstance(x, Tensor) and x.dim() == 0 and x._dtype.kind in "iu"
+    """A 0-dim integer tensor, which indexes like an int (a 0-dim uint8 tensor is a mask)."""
+    return isinstance(x, Tensor) and x.dim() == 0 and x._dtype.kind in "iu" and \
+        x._dtype is not D.uint8
 
 
 def _broadcast_indices(adv: list[tuple[int, Tensor]]) -> tuple[tuple[int, ...],
@@ -87,7 +89,7 @@ def index(src: Tensor, adv: list[tuple[int, Tensor]]) -> Tensor:
     result is a new tensor whose strides follow TensorIterator's memory order."""
     dims = [d for d, _ in adv]
     for _, t in adv:
-        if t._dtype.kind not in "iu":
+        if t._dtype not in (D.int64, D.int32):
             raise IndexError(INDEX_DTYPE_ERROR)
     _check_bounds(src, adv)
     ishape, istrides = _broadcast_indices(adv)

@@ -231,10 +231,13 @@ def split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tens
     size = self._shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
         sections = [int(s) for s in split_size_or_sections]
-        if sum(sections) != size or any(s < 0 for s in sections):
+        if any(s < 0 for s in sections):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={_fmt(sections)}")
+        if sum(sections) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
-                f"size at dimension {d}), but got split_sizes={_fmt(sections)}")
+                f"size at dimension {dim}), but got split_sizes={_fmt(sections)}")
     else:
         step = int(split_size_or_sections)
         if step < 0:
@@ -296,3 +299,79 @@ def reshape_geometry(self: Tensor, *shape: Any) -> tuple[tuple[int, ...], tuple[
     shape, or None when no view is possible (then reshape copies)."""
     new_shape = L.infer_size(_shape_args(shape, "reshape", "shape"), self.numel())
     return new_shape, L.compute_stride(self._shape, self._strides, new_shape)
+
+
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.unfold.html
+    "Returns a view of the original tensor which contains all slices of size size from self
+    tensor in the dimension dimension. Step between two slices is given by step. ... An
+    additional dimension of size size is appended in the returned tensor." """
+    d = wrap_dim(dimension, self.dim())
+    max_size = self._shape[d] if self.dim() else 1
+    if size > max_size:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {max_size} but size is "
+                           f"{size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    shape, strides = list(self._shape) + [size], list(self._strides)
+    strides.append(strides[d] if self.dim() else 1)
+    if self.dim():
+        shape[d] = (shape[d] - size) // step + 1
+        strides[d] *= step
+    return view_of(self, shape, strides, self._offset)
+
+
+def _real_view(self: Tensor, shape: Sequence[int], strides: Sequence[int],
+               offset: int) -> Tensor:
+    """A view of a complex tensor's storage as its real dtype (two elements per number)."""
+    out = view_of(self, shape, strides, offset)
+    out._dtype = self._dtype.to_real()
+    out._conj = False
+    return out
+
+
+def _check_complex(self: Tensor, message: str) -> None:
+    if not self._dtype.is_complex:
+        raise RuntimeError(message)
+    if self._dtype not in (D.complex64, D.complex128):
+        raise NotModelled(f"views of {self._dtype} as real")
+
+
+def view_as_real(self: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.view_as_real.html
+    "Returns a view of input as a real tensor. For an input complex tensor of size
+    m1, m2, ..., mi, this function returns a new real tensor of size m1, m2, ..., mi, 2, where
+    the last dimension of size 2 represents the real and imaginary components." It refuses
+    tensors with the conjugate bit."""
+    _check_complex(self, "view_as_real is only supported for complex tensors")
+    if self._conj:
+        raise RuntimeError(
+            "view_as_real doesn't work on unresolved conjugated tensors.  To resolve the "
+            "conjugate tensor so you can view it as real, use self.resolve_conj(); however, be "
+            "warned that the resulting tensor will NOT alias the original.")
+    return _real_view(self, self._shape + (2,), tuple(2 * s for s in self._strides) + (1,),
+                      2 * self._offset)
+
+
+def real(self: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.real.html
+    "Returns a new tensor containing real values of the self tensor. The returned tensor and
+    self share the same underlying storage." A real tensor is returned as it is."""
+    if not self._dtype.is_complex:
+        return self
+    _check_complex(self, "")
+    return _real_view(self, self._shape, tuple(2 * s for s in self._strides), 2 * self._offset)
+
+
+def imag(self: Tensor) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.imag.html
+    "Returns a new tensor containing imaginary values of the self tensor. The returned tensor
+    and self share the same underlying storage. imag() is only supported for tensors with
+    complex dtypes." """
+    _check_complex(self, "imag is not implemented for tensors with non-complex dtypes.")
+    if self._conj:
+        raise NotModelled("imag of a conjugate view (a view with the negative bit)")
+    return _real_view(self, self._shape, tuple(2 * s for s in self._strides),
+                      2 * self._offset + 1)
