@@ -252,3 +252,30 @@ def test_data_ptr_counts_the_offset_on_meta_too() -> None:
     result = check_source("m = torch.ones(4, device=dev)\na = m[2:].data_ptr()\n"
                           "b = m[4:].data_ptr()", device="meta")
     assert result.verdict == PASS, result.explain()
+
+
+def test_a_call_the_models_signature_refuses_is_unmodelled() -> None:
+    """The model's Python TypeError for a keyword torch takes is its gap, never torch's fault;
+    where torch refuses the call too, TypeError is the fact compared (not Python's wording)."""
+    # torch: "sum() received an invalid combination of arguments"; the model: Python's
+    # "sum() takes from 1 to 3 positional arguments but 6 were given". Both TypeError.
+    result = check_source("x = torch.ones(2, 3)\ny = x.sum(0, True, torch.float64, 5, 6)")
+    assert result.verdict == PASS, result.explain()
+    from conformance.judge.check import signature_gap
+    assert signature_gap(("TypeError", "f() got an unexpected keyword argument 'axis'"))
+    assert signature_gap(("TypeError", "f() takes 2 positional arguments but 3 were given"))
+    assert not signature_gap(("TypeError", "expected a sequence of integers, got float"))
+    assert not signature_gap(("RuntimeError", "got an unexpected keyword argument 'a'"))
+
+
+def test_numpy_names_of_dim_and_keepdim(monkeypatch: pytest.MonkeyPatch) -> None:
+    """x.sum(axis=0, keepdims=True) is x.sum(dim=0, keepdim=True) in torch (Dive into Deep
+    Learning writes it so); without the alias the model's refusal is UNMODELLED, not PASS or
+    MISMATCH."""
+    program = ("A = torch.arange(6.0).reshape(2, 3)\ns = A.sum(axis=0)\n"
+               "k = A.sum(axis=1, keepdims=True)\nm = torch.mean(A, axis=0)")
+    assert check_source(program).verdict == PASS
+    from reference_impl._autograd import record
+    monkeypatch.setattr(record, "NUMPY_NAMES", {})
+    result = check_source(program)
+    assert result.verdict == "UNMODELLED" and "axis" in result.note, result.explain()

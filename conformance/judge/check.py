@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -97,6 +98,15 @@ def _check(program: Program, device: str, torch_module: ModuleType,
         t = tt.step(step)
         if t.error and device_lost(t.error[1]):
             lost(device, step.code, t.error)
+        gap = signature_gap(r.error)
+        if gap and (t.error is None or t.error[0] != "TypeError"):
+            verdict = MISMATCH if log.mismatches else UNMODELLED
+            return CaseResult(program, device, verdict, log.mismatches, tt.trace, ref.trace,
+                              note=f"not modelled: step {i}: the model's signature refuses "
+                                   f"what torch {'accepts' if t.error is None else 'takes'} "
+                                   f"({gap})")
+        if gap:  # both refuse the call: TypeError is the fact, Python's wording is the model's
+            r = dataclasses.replace(r, error=t.error)
         found = compare_steps(i, t, r, scope, once)
         known = expected_departure(found, expectations)
         if known is not None and not log.mismatches:
@@ -147,6 +157,24 @@ def lacks_too(reason: str, torch_error: tuple[str, str] | None) -> bool:
     if kind in ("ImportError", "ModuleNotFoundError"):
         return f"'{name}'" in message or f"'torch.{m.group(1)}'" in message
     return False
+
+
+# Python's own refusals of a call that does not fit a function's signature: raised by the
+# model, they say what its signature lacks (a keyword torch takes, such as NumPy's ``axis``),
+# not what torch documents.
+_SIGNATURE = re.compile(
+    r"got an unexpected keyword argument '\w+'|takes (?:from )?\d+ (?:to \d+ )?positional "
+    r"arguments? but \d+ (?:were|was) given|missing \d+ required (?:positional|keyword-only) "
+    r"arguments?|got multiple values for argument '\w+'")
+
+
+def signature_gap(error: tuple[str, str] | None) -> str:
+    """The model's TypeError when Python raised it for a call its signature does not fit
+    (empty otherwise)."""
+    if error is None or error[0] != "TypeError":
+        return ""
+    m = _SIGNATURE.search(error[1])
+    return error[1] if m else ""
 
 
 # Errors of a program itself, whatever torch does: Python raises them before torch is reached.

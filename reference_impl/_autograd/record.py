@@ -255,6 +255,22 @@ def refuses_graph(name: str) -> Callable[[F], F]:
     return wrap
 
 
+# torch's argument parser takes NumPy's names for two arguments of every function
+# (python_arg_parser.cpp, numpy_compatibility_arg_names): ``axis`` for ``dim`` and ``keepdims``
+# for ``keepdim`` (``x.sum(axis=0, keepdims=True)``, as Dive into Deep Learning writes it).
+NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def numpy_names(kwargs: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in kwargs.items():
+        name = NUMPY_NAMES.get(key, key)
+        if name in out or (name != key and name in kwargs):
+            raise TypeError(f"got multiple values for argument '{name}'")
+        out[name] = value
+    return out
+
+
 def differentiable(fn: F, *, name: str | None = None, inplace_self: bool = False) -> F:
     """Wrap a kernel so that it records a node (made by its registered formula) when autograd
     needs one. ``inplace_self``: the op writes its first argument (``fill_``, ``copy_``);
@@ -263,6 +279,8 @@ def differentiable(fn: F, *, name: str | None = None, inplace_self: bool = False
 
     @functools.wraps(fn)
     def op(*args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs or "keepdims" in kwargs:
+            kwargs = numpy_names(kwargs)
         target = args[0] if inplace_self else kwargs.get("_inplace")
         if target is not None and target._inference and not is_inference_mode_enabled():
             # torch refuses when it bumps the version, after the kernel wrote.
