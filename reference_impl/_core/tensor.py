@@ -320,10 +320,6 @@ class Tensor(metaclass=_TensorMeta):
         return v.item()
 
     def _scalar_conversion(self, kind: type) -> Any:
-        if self.requires_grad:
-            # torch 2.13 warns once per process (TORCH_WARN_ONCE) before converting.
-            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
-                      "unexpected behavior.", stacklevel=4)
         if self.numel() != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return kind(self.item())
