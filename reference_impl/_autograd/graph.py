@@ -150,13 +150,17 @@ class SavedTensor:
     @property
     def tensor(self) -> Any:
         """The saved tensor; for an output whose data was since swapped (``y.data = t``), an
-        alias of the data it had when saved."""
+        alias of the data it had when saved, with the output's place in the graph (torch's
+        SavedVariable::unpack gives the saved data its grad_fn back: with create_graph, a
+        formula that reads it records a node that leads to it)."""
         t = self.saved
         if self.layout is None or self.layout[0] is t._storage:
             return t
         storage, offset, shape, strides, dt, conj = self.layout
         data = Tensor._new(storage, offset, shape, strides, dt)
         data._conj = conj
+        data._requires_grad, data._grad_fn = t._requires_grad, t._grad_fn
+        data._output_nr = t._output_nr
         return data
 
 
