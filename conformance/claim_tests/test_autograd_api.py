@@ -217,6 +217,10 @@ def test_linear(lines: list[str], device: str) -> None:
     ["x.data = [1., 2.]"],
     # sqrt saves its output as data: swapping y's data afterwards does not change backward.
     ["y = (x.abs() + 1).sqrt()", "y.data = torch.ones(2, 3, device=dev)", "y.sum().backward()"],
+    # ... and the saved output keeps its place in the graph: with create_graph the gradient
+    # records a node leading to it (the merged ci state machine found the model's leaf).
+    ["y = x.exp()", "y.data = torch.ones(2, 3, device=dev)",
+     "(g,) = torch.autograd.grad(y.sum(), [x], create_graph=True)", "f = g.grad_fn"],
     ["y = (x.abs() + 1).sqrt()", "y.detach().mul_(2)", "y.data = torch.ones(4, device=dev)",
      "y.sum().backward()"],
 ])
