@@ -149,14 +149,16 @@ def resize_output(out: Tensor, shape: Sequence[int], strides: Sequence[int] | No
 
 
 def resize_(t: Tensor, shape: Sequence[int]) -> Tensor:
-    """``Tensor.resize_``: contiguous strides, storage grown (never shrunk) to fit. As in
-    ATen's resize_impl, the new size is set before the storage grows: a storage that cannot
-    grow (from_numpy's) leaves the tensor with the new shape."""
+    """``Tensor.resize_``: contiguous strides, storage grown (never shrunk) to fit. A storage
+    that cannot grow (from_numpy's) refuses, and the tensor is left as it was: an op that
+    raises does not change its argument. (ATen sets the new size before growing the storage,
+    and so leaves a shape over a storage too small for it: a torch defect, recorded in
+    conformance/judge/expectations.toml as failed-out-resize-keeps-new-shape.)"""
     shape = tuple(shape)
-    t._shape, t._strides = shape, L.contiguous_strides(shape)
     need = (t._offset + prod(shape)) * t.itemsize if prod(shape) else 0
     if need > t._storage.nbytes():
         t._storage.resize_(need)
+    t._shape, t._strides = shape, L.contiguous_strides(shape)
     return t
 
 
