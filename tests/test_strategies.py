@@ -44,7 +44,7 @@ GENERATE = ROOT / "conformance" / "generate"
 CLAIM_TESTS = ROOT / "conformance" / "claim_tests"
 # Programs drafted per family set (the ci profile draws 100 per test): enough that the claim
 # tests' family sets together draw every entry.
-EXAMPLES = 300
+EXAMPLES = 360
 
 FamilySet = tuple[str, tuple[str, ...]]  # ("memory" or "grad", the families drawn)
 TABLE_OF: dict[str, Table[Any]] = {**TABLES, **GRAD_TABLES}
