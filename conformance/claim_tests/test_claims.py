@@ -284,3 +284,25 @@ def test_product_into_an_expanded_out(out: str, device: str) -> None:
     first; the model refused it)."""
     assert_conforms(prog("a = torch.ones(2, 2, device=dev)", f"o = {out}",
                          "r = torch.mm(a, a, out=o)"), device)
+
+
+@pytest.mark.claim("BCAST-02", "MATH-01", "OUT-03")
+@pytest.mark.parametrize("lines", [
+    ["a = torch.ones(2, dtype=torch.float32, device=dev)",
+     "b = torch.tensor(2.0, dtype=torch.float64, device=dev)", "r = a + b", "s = a * b",
+     "t = b - a"],
+    ["a = torch.ones(2, dtype=torch.int32, device=dev)",
+     "b = torch.tensor(2, dtype=torch.int64, device=dev)", "r = a + b", "s = b * a"],
+    ["a = torch.ones(2, dtype=torch.int64, device=dev)",
+     "b = torch.tensor(2.5, dtype=torch.float64, device=dev)", "r = a + b"],
+    ["a = torch.tensor([7, -7], device=dev)", "q = a / 2",
+     "r = torch.div(a, torch.tensor([2, 2], device=dev))", "s = torch.true_divide(a, 4)"],
+    ["a = torch.tensor([7, -7], device=dev)", "o = torch.empty(2, device=dev)",
+     "torch.div(a, 2, out=o)"],
+], ids=["0-dim-same-category", "0-dim-int", "0-dim-higher-category", "int-true-division",
+        "int-true-division-out"])
+def test_promotion_and_true_division(lines: list[str], device: str) -> None:
+    """A dimensioned tensor's dtype wins over a 0-dim tensor's of the same category, a 0-dim
+    tensor of a higher category decides; true division of integers gives floats (what the
+    random arithmetic programs reach only now and then, once their table grew)."""
+    assert_conforms(prog(*lines), device)

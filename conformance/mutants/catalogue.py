@@ -849,7 +849,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("div_truncates_ints",
            "True division of integer tensors (/, /=, div, div_, true_divide) floor-divides "
            "and keeps the integer dtype instead of promoting to float.",
-           ("MATH-01", "INPLACE-04", "OUT-03"), f"{PROGRAMS}::test_out_programs",
+           ("MATH-01", "INPLACE-04", "OUT-03"), f"{CLAIMS}::test_promotion_and_true_division",
            _div_truncates_ints),
     Mutant("sum_int_keeps_dtype",
            "torch.sum / Tensor.sum of bool and narrow integer tensors keep the input dtype "
@@ -951,10 +951,12 @@ MUTANTS: tuple[Mutant, ...] = (
     # -- broadcasting and type promotion --
     Mutant("broadcast_needs_equal_rank",
            "binary ops refuse operands of different rank instead of broadcasting them.",
-           ("BCAST-01",), f"{PROGRAMS}::test_arith_programs", _broadcast_needs_equal_rank),
+           ("BCAST-01",), "conformance/claim_tests/test_shapes_and_scalars.py::"
+           "test_broadcast_rule", _broadcast_needs_equal_rank),
     Mutant("zero_dim_tensors_outrank",
            "a 0-dim tensor's dtype wins over a dimensioned tensor's in type promotion.",
-           ("BCAST-02",), f"{PROGRAMS}::test_arith_programs", _zero_dim_tensors_outrank),
+           ("BCAST-02",), f"{CLAIMS}::test_promotion_and_true_division",
+           _zero_dim_tensors_outrank),
     # -- losses (issue 8) --
     Mutant("focal_alpha_on_wrong_class",
            "sigmoid focal loss applies alpha to the negatives and 1 - alpha to the positives.",
