@@ -21,6 +21,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from .._core.arguments import numpy_names
 from .._core.errors import NotModelled
 from .._core.modes import (
     CreationMeta,
@@ -255,22 +256,6 @@ def refuses_graph(name: str) -> Callable[[F], F]:
     return wrap
 
 
-# torch's argument parser takes NumPy's names for two arguments of every function
-# (python_arg_parser.cpp, numpy_compatibility_arg_names): ``axis`` for ``dim`` and ``keepdims``
-# for ``keepdim`` (``x.sum(axis=0, keepdims=True)``, as Dive into Deep Learning writes it).
-NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
-
-
-def numpy_names(kwargs: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in kwargs.items():
-        name = NUMPY_NAMES.get(key, key)
-        if name in out or (name != key and name in kwargs):
-            raise TypeError(f"got multiple values for argument '{name}'")
-        out[name] = value
-    return out
-
-
 def differentiable(fn: F, *, name: str | None = None, inplace_self: bool = False) -> F:
     """Wrap a kernel so that it records a node (made by its registered formula) when autograd
     needs one. ``inplace_self``: the op writes its first argument (``fill_``, ``copy_``);
@@ -279,7 +264,7 @@ def differentiable(fn: F, *, name: str | None = None, inplace_self: bool = False
 
     @functools.wraps(fn)
     def op(*args: Any, **kwargs: Any) -> Any:
-        if "axis" in kwargs or "keepdims" in kwargs:
+        if "axis" in kwargs or "keepdims" in kwargs:  # torch's argument parser
             kwargs = numpy_names(kwargs)
         target = args[0] if inplace_self else kwargs.get("_inplace")
         if target is not None and target._inference and not is_inference_mode_enabled():
