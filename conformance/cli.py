@@ -240,8 +240,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"torch-conformance: peak memory {_children_peak_mib():.0f} MiB (the largest of the "
           "run's processes)")
     if doc.get("interrupted"):
-        print("torch-conformance: the run was interrupted; the report shows what ran",
-              file=sys.stderr)
+        why = f"did not finish ({doc['incomplete']})" if doc.get("incomplete") \
+            else "was interrupted"
+        print(f"torch-conformance: the run {why}; the report shows what ran", file=sys.stderr)
     return int(doc["exit_status"])
 
 

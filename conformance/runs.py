@@ -38,6 +38,11 @@ GRACE = 60.0  # seconds pytest has to stop after SIGINT before it is killed
 MAX_RESTARTS = 1_000_000
 
 
+# pytest's exit statuses other than 0 (all passed), 1 (some failed) and 2 (interrupted).
+PYTEST_STATUS = {3: "pytest stopped with an internal error", 4: "pytest's usage error",
+                 5: "pytest collected no tests"}
+
+
 class RunError(Exception):
     """The run could not produce a report: one line, and the previous report is left whole."""
 
@@ -162,6 +167,10 @@ def _results(stage: Path, code: int, interrupted: bool, opts: RunOptions) -> dic
                        f"{opts.out}/ is unchanged", 2 if code in (3, 4) else 1)
     if interrupted:
         doc["interrupted"] = True
+    elif code not in (0, 1):  # pytest's internal or usage error: what ran is not the run
+        doc["interrupted"] = True
+        doc["incomplete"] = doc.get("incomplete") or PYTEST_STATUS.get(
+            code, f"pytest exited with status {code}")
     if doc.get("interrupted"):
         doc["exit_status"] = 1  # what ran cannot stand for the whole run
     return doc

@@ -58,6 +58,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(Collector(config, path), "conformance-results")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Load scheduling that survives two workers dying at once (scheduling.py)."""
+    from .scheduling import make_scheduler
+    return make_scheduler(config, log)
+
+
 def requested_devices(config: pytest.Config) -> list[str]:
     try:
         return _parse_devices(config.getoption("--device", default=None) or None)

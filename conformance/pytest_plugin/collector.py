@@ -18,7 +18,7 @@ from ..results.build import build, test_verdict
 from ..results.environment import environment
 from ..results.files import dumps, now, write_atomic
 from ..settings import requested_devices
-from ..verdicts import CRASH, EXPECTED, PASS, VIOLATIONS
+from ..verdicts import CRASH, EXPECTED, NOT_RUN, PASS, VIOLATIONS
 
 
 def skip_reason(longrepr: Any) -> str:
@@ -69,6 +69,12 @@ class Collector:
         # Each test as it ends, one JSON line: the run's results if pytest dies before the end.
         self.journal = self.path.with_name("journal.jsonl")
         self.collected: set[str] = set()
+        # Tests whose outcome arrived (a call report, or a setup that did not pass): a test
+        # that started and never got one is not a PASS (see unfinished()).
+        self.ended: set[tuple[str, str]] = set()
+        # Why the run's results are incomplete although no signal stopped it (pytest's own
+        # error, tests that never reported); the run then never exits 0.
+        self.incomplete: list[str] = []
 
     def pytest_collection_finish(self, session: Any) -> None:
         self.collected |= {item.nodeid for item in session.items}
@@ -112,6 +118,7 @@ class Collector:
                 message = skip_reason(report.longrepr)
             elif report.outcome == "failed":
                 crash, message = failure_kind(report.longrepr, report.when)
+            self.ended.add(key)
             verdict = test_verdict(report.outcome, record, crash, kinds)
             if entry["verdict"] in (PASS, EXPECTED) or verdict in VIOLATIONS:
                 entry["verdict"] = verdict
@@ -132,6 +139,29 @@ class Collector:
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         self.interrupted = True
 
+    def pytest_internalerror(self, excrepr: Any, excinfo: Any) -> None:
+        line = str(getattr(excinfo, "value", "") or excrepr).strip().splitlines()
+        self.incomplete.append("pytest stopped with an internal error"
+                               + (f" ({line[-1][:200]})" if line else ""))
+
+    def unfinished(self) -> None:
+        """Each test that started (its setup passed) but whose outcome never arrived: NOT RUN
+        when the run was interrupted or pytest itself failed, otherwise CRASH (its worker died
+        unreported)."""
+        for key, entry in self.tests.items():
+            if key in self.ended:
+                continue
+            if self.interrupted or self.incomplete:
+                entry["verdict"] = NOT_RUN
+                entry["message"] = "the run stopped while it ran: " + (
+                    "; ".join(self.incomplete) or "interrupted")
+            else:
+                entry["verdict"] = CRASH
+                entry["message"] = "it started but its outcome never arrived (its worker " \
+                                   "process died unreported)"
+                entry["case"] = {"verdict": CRASH, "message": entry["message"], "program": None,
+                                 "reproduction": None, "mismatches": [], "observed": None}
+
     def pytest_sessionfinish(self, session: Any, exitstatus: int) -> None:
         if int(exitstatus) == 2:  # pytest's INTERRUPTED
             self.interrupted = True
@@ -140,13 +170,18 @@ class Collector:
             "hypothesis_seed", default=None)
         devices = requested_devices(self.config.getoption("--device", default=None) or None)
         env = environment(profile, seed, devices)
+        self.unfinished()
+        reported = {t["test"] for t in self.tests.values()}
+        never = sorted(self.collected - reported)
+        if never and not self.interrupted:
+            self.incomplete.append(f"{len(never)} collected test(s) never reported an outcome")
         finished = now()
         duration = (_dt.datetime.now(_dt.timezone.utc) - self.t0).total_seconds()
         doc = build(list(self.tests.values()), env, started=self.started, finished=finished,
-                    duration_s=duration, interrupted=self.interrupted)
+                    duration_s=duration, interrupted=self.interrupted or bool(self.incomplete))
+        if self.incomplete:
+            doc["incomplete"] = "; ".join(self.incomplete)
         doc["explainers"] = {k: self.explainers[k] for k in sorted(self.explainers)}
-        reported = {t["test"] for t in self.tests.values()}
-        never = sorted(self.collected - reported)
         doc["collected"] = len(self.collected | reported)
         doc["never_ran"] = {"count": len(never), "tests": never[:50]}
         spec = self.config.getoption("--conformance-shard", default=None)

@@ -51,6 +51,7 @@ class RunInfo:
     duration: str
     devices: str
     interrupted: bool
+    incomplete: str  # why the run did not finish although no signal stopped it, or ""
     crashed: int  # tests that crashed or hung (each in a worker that was replaced)
     ran: int  # tests that reported
     never_ran: int  # tests collected that never ran (an interrupted run)
@@ -202,7 +203,8 @@ def _runs(data: Results) -> list[RunInfo]:
             started=T.text(run.get("started", "?")),
             duration=f"{duration:.1f} s" if isinstance(duration, (int, float)) else "?",
             devices=", ".join(run_devices(run)) or "none",
-            interrupted=bool(run.get("interrupted")), crashed=_count(run, CRASH),
+            interrupted=bool(run.get("interrupted")),
+            incomplete=T.text(run.get("incomplete") or ""), crashed=_count(run, CRASH),
             ran=len(_tests(run)), never_ran=_never_ran(run)))
     return out
 

@@ -57,7 +57,8 @@ ENVIRONMENT = {"torch": TEXT, "profile": TEXT, "devices": Optional([TEXT]),
 DOCUMENT = {"environment": ENVIRONMENT, "areas": Mapping(TEXT), "claims": [CLAIM],
             "results": [RESULT], "tests": Optional([TEST]), "expectations": Optional([dict]),
             "explainers": Optional(Mapping(dict)), "interrupted": Optional(bool),
-            "exit_status": Optional(int), "mutants": Optional(dict)}
+            "incomplete": Optional(MAYBE_TEXT), "exit_status": Optional(int),
+            "mutants": Optional(dict)}
 
 
 def problem(value: Any, shape: Any, path: str) -> str | None:
