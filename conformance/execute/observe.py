@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import types
 import warnings
 from typing import Any
 
@@ -31,9 +32,25 @@ def has(obj: Any, name: str) -> bool:
     return attr(obj, name, _ABSENT) is not _ABSENT
 
 
+# Whether values of a type are tensors, by type: asked about every value of every step.
+_TENSOR_TYPE: dict[type, bool] = {}
+
+
 def is_tensor(x: Any) -> bool:
     t = type(x)
-    return has(t, "untyped_storage") and has(t, "stride") and has(x, "dtype")
+    known = _TENSOR_TYPE.get(t)
+    if known is None:
+        known = _TENSOR_TYPE[t] = has(t, "untyped_storage") and has(t, "stride") and \
+            has(x, "dtype")
+    return known
+
+
+# The names a program's harness binds (the torch module, the device, helpers): not values.
+HARNESS_NAMES = frozenset({"torch", "dev", "np", "focal", "tvops"})
+
+
+def is_user_name(name: str) -> bool:
+    return not name.startswith("_") and name not in HARNESS_NAMES
 
 
 def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +58,7 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     flattened to ``name[i]`` (each element observed as what it is)."""
     out: dict[str, Any] = {}
     for name, value in namespace.items():
-        if name.startswith("_") or name in ("torch", "dev", "np", "focal", "tvops"):
+        if not is_user_name(name):
             continue
         if isinstance(value, (tuple, list)) and type(value).__name__ != "Size" \
                 and any(is_tensor(v) for v in value):
@@ -53,12 +70,17 @@ def live_values(namespace: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Values that are not modules or optimizers (asked of every value of every step).
+_HOLDS_NO_TENSORS = (int, float, complex, str, bytes, tuple, list, dict, type(None),
+                     types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+
+
 def attached_tensors(name: str, value: Any) -> dict[str, Any]:
     """The tensors a bound object holds, keyed by the expression that reads each: a module's
     parameters (``lin.weight``), an optimizer's per-parameter state (its momentum buffers).
     They are observed as if bound, so what a step does to them is compared."""
     out: dict[str, Any] = {}
-    if is_tensor(value):
+    if isinstance(value, _HOLDS_NO_TENSORS) or is_tensor(value):
         return out
     named = attr(value, "named_parameters")
     if callable(named) and has(value, "_parameters"):
@@ -79,6 +101,15 @@ def attached_tensors(name: str, value: Any) -> dict[str, Any]:
 def plain(value: Any) -> Any:
     """A JSON-able form of a Python value (complex numbers as [re, im], nan/inf as strings),
     by value: torch's and the reference's objects of the same meaning give the same form."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is list:  # a tensor's values: rows of numbers first, without a call per element
+        if value and type(value[0]) is not list:
+            kinds = set(map(type, value))
+            if kinds <= _AS_IS or (kinds == _FLOAT and math.isfinite(sum(value))):
+                return list(value)
+        return [plain(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -95,16 +126,21 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    kind = type(value).__name__
-    if kind in BY_STR:
+    name = type(value).__name__
+    if name in BY_STR:
         return str(value)
-    if kind in INFO_FIELDS:
+    if name in INFO_FIELDS:
         return {f: plain(_attempt(lambda f=f: getattr(value, f), AttributeError))
-                for f in INFO_FIELDS[kind]}
+                for f in INFO_FIELDS[name]}
     if is_tensor(value):
         return f"<tensor {list(value.shape)} {value.dtype}>"
-    return f"<{kind}>"
+    return f"<{name}>"
 
+
+# Python values whose plain form is themselves; a list of floats whose sum is finite holds
+# no nan or infinity.
+_AS_IS = frozenset({bool, int, str, type(None)})
+_FLOAT = {float}
 
 # Objects compared by their string form: the same on both sides for the same meaning
 # ("torch.float32", "cuda:0", "torch.contiguous_format", "torch.strided").
@@ -182,8 +218,17 @@ def value_facts(v: Any, identities: Identities | None = None) -> Facts:
     return {"type": kind, "value": plain(v)}
 
 
+# Whether a tensor type has a layout attribute: the reference's tensors are all strided and
+# have none (asking would raise the model's missing-API error, on every tensor of every step).
+_HAS_LAYOUT: dict[type, bool] = {}
+
+
 def _strided(t: Any) -> bool:
-    return str(attr(t, "layout", "torch.strided")) == "torch.strided"
+    kind = type(t)
+    has_layout = _HAS_LAYOUT.get(kind)
+    if has_layout is None:
+        has_layout = _HAS_LAYOUT[kind] = has(kind, "layout")
+    return not has_layout or str(attr(t, "layout", "torch.strided")) == "torch.strided"
 
 
 def _storage_key(t: Any) -> Any:
@@ -194,8 +239,22 @@ def _storage_key(t: Any) -> Any:
     return ptr if ptr else ("empty", id(t))
 
 
+def model_hook(t: Any, name: str, default: Any = None) -> Any:
+    """One of the reference's observer hooks (``_version_unspecified``, ``_unspecified``, ...),
+    or ``default`` for a tensor whose type has none (torch's: no exception raised and caught
+    for every tensor of every step)."""
+    kind = type(t)
+    known = _HOOKS.get((kind, name))
+    if known is None:
+        known = _HOOKS[(kind, name)] = has(kind, name)
+    return attr(t, name, default) if known else default
+
+
+_HOOKS: dict[tuple[type, str], bool] = {}
+
+
 def _version(t: Any) -> Any:
-    if attr(t, "_version_unspecified", False) is True:  # the reference leaves it open
+    if model_hook(t, "_version_unspecified", False) is True:  # the reference leaves it open
         return UNSPECIFIED
     try:
         return int(t._version)
@@ -245,9 +304,8 @@ def _within_storage(t: Any) -> bool:
 def tensor_facts(t: Any, names_by_id: dict[int, str], with_values: bool = True) -> Facts:
     """Every fact of a tensor; what cannot be read is recorded as unobservable, never raised.
     Tensors of another layout than strided (sparse) have no strides, storage or values here."""
-    layout = str(attr(t, "layout", "torch.strided"))
-    if layout != "torch.strided":
-        return {"layout": layout, "shape": list(t.shape), "dtype": str(t.dtype),
+    if not _strided(t):
+        return {"layout": str(t.layout), "shape": list(t.shape), "dtype": str(t.dtype),
                 "device": str(t.device)}
     try:
         return _strided_facts(t, names_by_id, with_values)
@@ -291,7 +349,7 @@ def _strided_facts(t: Any, names_by_id: dict[int, str], with_values: bool) -> Fa
             for f, nr in grad_fn.next_functions]
         facts["retains_grad"] = bool(t.retains_grad)
         # The reference says when the graph's node names are left open (double backward).
-        if attr(t, "_unspecified_graph", False) is True:
+        if model_hook(t, "_unspecified_graph", False) is True:
             facts["grad_fn"] = facts["grad_fn.next_functions"] = UNSPECIFIED
     inference = attr(t, "is_inference", None)
     if callable(inference) and inference():
@@ -305,7 +363,7 @@ def _strided_facts(t: Any, names_by_id: dict[int, str], with_values: bool) -> Fa
         # op, which raises for a view whose grad_fn can no longer be rebuilt (seen on CUDA).
         values = plain(t.detach().tolist())
         # The reference says which elements hold uninitialised memory; those are not facts.
-        hook = attr(t, "_unspecified", None)
+        hook = model_hook(t, "_unspecified")
         unspecified = hook() if callable(hook) else []
         facts["values"] = _mark_unspecified(values, unspecified) if unspecified else values
     return facts

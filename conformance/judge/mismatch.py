@@ -235,9 +235,11 @@ def compare_facts(i: int, name: str, tf: Facts, rf: Facts,
         if keys is not None and key not in keys:
             continue
         a, b = tf.get(key, "<absent>"), rf.get(key, "<absent>")
-        path = FACT_EXPR.get(key, "{n}." + key).format(n=name)
+        path = None
         if key in ("values", "value"):
-            same = values_close(a, b, dtype) if dtype else _same_plain(a, b)
+            # Equal written forms are equal plain values (True and 1, 1.0 and 1 differ).
+            same = (type(a) is type(b) and repr(a) == repr(b)) or (
+                values_close(a, b, dtype) if dtype else _same_plain(a, b))
             if not same and key == "values":
                 # Point at the first differing element: "t1[2, 0]", with the two values.
                 where = first_difference(a, b, dtype)
@@ -256,7 +258,8 @@ def compare_facts(i: int, name: str, tf: Facts, rf: Facts,
             same = (a == b and type(a) is type(b)) or b == UNSPECIFIED or \
                 _error_texts_match(a, b, messages=keys is None)
         if not same:
-            out.append(Mismatch(i, path, a, b))
+            out.append(Mismatch(i, path or FACT_EXPR.get(key, "{n}." + key).format(n=name),
+                                a, b))
     return out
 
 
