@@ -117,3 +117,12 @@ def test_an_earlier_unexplained_mismatch_is_never_hidden() -> None:
         torch.Tensor.view = real_view  # type: ignore[method-assign]
     assert result.verdict == MISMATCH
     assert any(m.step == 2 for m in result.mismatches)
+
+
+def test_an_entry_with_a_program_pattern_holds_only_in_programs_that_match_it() -> None:
+    """``program``: the op that departs must be in the program so far (a gradient torch passes
+    through clamp's bound, whatever a hook made of it, is not any gradient of 0)."""
+    e = _entry(path="grad", torch_value="^-?\\d", reference="^0\\.0$", program="clamp_?\\(")
+    assert e.matches("p.grad[0]", 3.0, 0.0, "y = p.clamp(0, 1)")
+    assert not e.matches("p.grad[0]", 3.0, 0.0, "y = p.abs()")
+    assert _entry().matches("error", "x", "y")  # no pattern: any program

@@ -155,6 +155,7 @@ S = "s = torch.tensor([[3., 1., 2., 1.], [0., 0., 5., -1.]], device=dev)"
     [NAN, "a = torch.sort(n)", "b = n.sort(descending=True, stable=True)", "c = n.topk(2)",
      "d = n.topk(2, largest=False)"],
     ["z = torch.tensor(3., device=dev)", "a = z.sort()", "b = torch.topk(z, 1)",
+     "e = z.topk(0, 0, largest=False)",
      "c = torch.ones(0, device=dev).sort()", "d = torch.tensor([True, False], device=dev).sort()"],
     [S, "a = torch.sort(s, 0, stable=True)"],
     [S, "a = torch.topk(s, 2)", "b = s.topk(2, largest=False)", "c = s.topk(0)",

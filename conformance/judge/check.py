@@ -18,7 +18,7 @@ import numpy as np
 import reference_impl
 from reference_impl import MISSING_API
 
-from ..execute.observe import attached_tensors, grad_of, is_tensor
+from ..execute.observe import attached_tensors, grad_of, is_tensor, is_user_name
 from ..execute.runner import NOT_MODELLED, Session, Trace
 from ..program import Program, Step
 from ..verdicts import EXPECTED, INVALID, MISMATCH, PASS, UNMODELLED  # noqa: F401  (re-exported)
@@ -108,7 +108,8 @@ def _check(program: Program, device: str, torch_module: ModuleType,
         if gap:  # both refuse the call: TypeError is the fact, Python's wording is the model's
             r = dataclasses.replace(r, error=t.error)
         found = compare_steps(i, t, r, scope, once)
-        known = expected_departure(found, expectations)
+        known = expected_departure(found, expectations, "\n".join(
+            s.code for s in program.steps[:i])) if found else None
         if known is not None and not log.mismatches:
             # The step is the recorded departure; what follows it would only echo it.
             return CaseResult(program, device, EXPECTED, found, tt.trace, ref.trace,
@@ -299,11 +300,12 @@ def has_accelerator(torch_module: ModuleType) -> bool | None:
     return bool(cuda.is_available()) if cuda is not None else None
 
 
-def expected_departure(found: Sequence[Mismatch], expectations: Sequence[Expectation]
-                       ) -> Expectation | None:
-    """The expectation entry that explains a step's mismatches (one of them matches it)."""
+def expected_departure(found: Sequence[Mismatch], expectations: Sequence[Expectation],
+                       source: str = "") -> Expectation | None:
+    """The expectation entry that explains a step's mismatches (one of them matches it);
+    ``source``: the program's statements up to the step."""
     return next((e for e in expectations for m in found
-                 if e.matches(m.path, m.torch, m.reference)), None)
+                 if e.matches(m.path, m.torch, m.reference, source)), None)
 
 
 def scope_for(device: str) -> str:
@@ -366,7 +368,8 @@ def _with_attached(namespace: dict[str, Any]) -> dict[str, Any]:
     """A namespace with the tensors its objects hold (module parameters, optimizer state)."""
     out = dict(namespace)
     for name, value in namespace.items():
-        out.update(attached_tensors(name, value))
+        if is_user_name(name):
+            out.update(attached_tensors(name, value))
     return out
 
 

@@ -4,7 +4,8 @@ Each entry in ``conformance/judge/expectations.toml`` names the claims it concer
 torch versions it holds for, the reason, a link (the doc page, or the torch issue), an expiry
 date, and a pattern that picks out the departure: a regular expression for the mismatch's path
 (``error``, ``t1.stride()``, ...) and, optionally, for torch's and the documented value (both
-as the JSON text the report shows)::
+as the JSON text the report shows) and for the program's statements up to the step
+(``program``: the op that departs must be in it)::
 
     [[expectation]]
     id = "tensor-of-numpy-uint64-scalar"
@@ -44,7 +45,7 @@ else:  # pragma: no cover - Python 3.9 and 3.10
 
 DEFAULT_PATH = Path(__file__).with_name("expectations.toml")
 _REQUIRED = ("id", "claims", "torch", "path", "reason", "url", "expires")
-_OPTIONAL = ("devices", "torch_value", "reference", "test")
+_OPTIONAL = ("devices", "torch_value", "reference", "test", "program")
 
 
 class ExpectationError(ValueError):
@@ -64,6 +65,7 @@ class Expectation:
     torch_value: str = ""
     reference: str = ""
     test: str = ""  # a test name pattern; set for deterministic tests (stale when they pass)
+    program: str = ""  # a pattern the program so far must contain (the op that departs)
     _res: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     def applies(self, torch_version: str, device: str, today: _dt.date | None = None) -> bool:
@@ -77,17 +79,18 @@ class Expectation:
     def expired(self, today: _dt.date | None = None) -> bool:
         return (today or _dt.date.today()) > self.expires
 
-    def matches(self, path: str, torch_value: Any, reference: Any) -> bool:
-        p, t, r = self._res
+    def matches(self, path: str, torch_value: Any, reference: Any, source: str = "") -> bool:
+        """``source``: the program's statements up to the step (for an entry's ``program``)."""
+        p, t, r, g = self._res
         return bool(p.search(path) and t.search(_text(torch_value))
-                    and r.search(_text(reference)))
+                    and r.search(_text(reference)) and g.search(source))
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "claims": list(self.claims), "torch": self.torch,
                 "devices": list(self.devices), "path": self.path,
                 "torch_value": self.torch_value, "reference": self.reference,
                 "reason": self.reason, "url": self.url, "expires": self.expires.isoformat(),
-                "test": self.test}
+                "test": self.test, "program": self.program}
 
 
 def _text(v: Any) -> str:
@@ -143,7 +146,7 @@ def parse(data: dict[str, Any], known_claims: set[str] | None = None,
         if not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime):
             raise ExpectationError(f"{where}: expires must be a date (2027-06-30)")
         res = []
-        for key in ("path", "torch_value", "reference"):
+        for key in ("path", "torch_value", "reference", "program"):
             try:
                 res.append(re.compile(str(e.get(key, ""))))
             except re.error as err:
@@ -156,7 +159,7 @@ def parse(data: dict[str, Any], known_claims: set[str] | None = None,
             reason=str(e["reason"]), url=str(e["url"]), expires=expires,
             devices=tuple(e.get("devices", ())), torch_value=str(e.get("torch_value", "")),
             reference=str(e.get("reference", "")), test=str(e.get("test", "")),
-            _res=tuple(res)))
+            program=str(e.get("program", "")), _res=tuple(res)))
     return out
 
 

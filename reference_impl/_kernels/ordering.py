@@ -237,7 +237,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
             if v is None:
                 return None
             a = d if input.dim() else 0
-            idx = np.take(_order(v, a, largest), np.arange(k), axis=a)
+            # A 0-d input gives its element and index 0 for k = 0 too (torch 2.13's shape ())
+            idx = np.take(_order(v, a, largest), np.arange(k if input.dim() else 1), axis=a)
             picked = (np.take_along_axis(v, idx, axis=a) if want == "values" else idx)
             picked = picked.reshape(shape)
             if not sorted:
