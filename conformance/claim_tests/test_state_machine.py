@@ -26,7 +26,7 @@ from conformance.judge.check import (
 )
 from conformance.judge.expectations import active
 from conformance.judge.mismatch import compare_steps
-from conformance.pytest_plugin import harness
+from conformance.pytest_plugin import harness, replay
 from conformance.pytest_plugin.harness import META_GRADS
 
 
@@ -39,8 +39,10 @@ def described_host() -> AbstractContextManager[None]:
 
 def machine(device: str, families: dict[str, Any] | None = None,
             mix: Sequence[str] | None = None,
-            first: Callable[[Drafter], Any] = source) -> type[RuleBasedStateMachine]:
-    """A lock-step machine over ``families`` (drawn with the weights of ``mix``)."""
+            first: Callable[[Drafter], Any] = source,
+            recorder: replay.Recorder | None = None) -> type[RuleBasedStateMachine]:
+    """A lock-step machine over ``families`` (drawn with the weights of ``mix``); each run's
+    rules and draws go to ``recorder`` (the program cache) when one is given."""
     import torch
     pool: dict[str, Any] = FAMILIES if families is None else families
     weights: list[str] = sorted(pool) if mix is None else list(mix)
@@ -57,9 +59,11 @@ def machine(device: str, families: dict[str, Any] | None = None,
             self.once: set[str] = set()  # once-per-process warnings torch has shown
             harness.current().examples += 1  # each run of the machine is one program
             self.failed = False
+            self.run = recorder.new_run() if recorder is not None else None
 
         @initialize(data=st.data())
         def start(self, data: st.DataObject) -> None:
+            data = replay.record_step(self.run, "start", data)
             self.drafter = Drafter(data.draw, device=device, observe=True)
             first(self.drafter)
             self._advance()
@@ -67,6 +71,7 @@ def machine(device: str, families: dict[str, Any] | None = None,
         @rule(data=st.data(), family=st.sampled_from(weights))
         def act(self, data: st.DataObject, family: str) -> None:
             assert self.drafter is not None
+            data = replay.record_step(self.run, "act", data, family=family)
             self.drafter.draw = data.draw
             pool[family](self.drafter)
             self._advance()
@@ -86,7 +91,8 @@ def machine(device: str, families: dict[str, Any] | None = None,
                     # would write torch's older values over the reference's newer ones).
                     sync_values(self.torch.namespace, self.drafter.session.namespace,
                                 got.state, ref.state)
-                known = expected_departure(mismatches, self.expectations)
+                known = expected_departure(mismatches, self.expectations, "\n".join(
+                    s.code for s in self.drafter.steps[:i + 1])) if mismatches else None
                 if known is not None:
                     # A recorded departure (conformance/expectations.toml): the rest of this
                     # run would only echo it.
@@ -110,19 +116,34 @@ def machine(device: str, families: dict[str, Any] | None = None,
     return MemorySemantics
 
 
+def run_machine(make: Callable[[replay.Recorder | None], type[RuleBasedStateMachine]],
+                cache: replay.Entry, steps: int, examples: int) -> None:
+    """Replay the machine's recorded runs (the program cache of a derandomized profile), or
+    run it under Hypothesis, recording the runs when the cache is on and storing them when it
+    passes."""
+    runs = cache.load()
+    with described_host():
+        if runs is not None:
+            replay.replay_machine(make(None), runs)
+            return
+        recorder = replay.Recorder() if cache.on else None
+        run_state_machine_as_test(make(recorder), settings=settings(
+            settings(), stateful_step_count=steps, max_examples=examples))
+    if recorder is not None:
+        cache.store(recorder.examples)
+
+
 @pytest.mark.claim("VIEW-01", "VIEW-02", "INPLACE-02", "INDEX-03", "OUT-01", "BCAST-01")
-def test_memory_semantics_state_machine(device: str, stateful_examples: int) -> None:
+def test_memory_semantics_state_machine(device: str, stateful_examples: int,
+                                        program_cache: replay.Entry) -> None:
     """Interleaved views, in-place writes, out= and assignments keep torch and the model in
     step on every observed fact."""
-    current = settings()
     # On meta only views run: meta functions compute metadata, and the kernels' dtype and
     # value checks (test_programs.KERNEL_CHECKS) run on CPU and CUDA alone.
     meta = device.split(":")[0] == "meta"
-    with described_host():
-        run_state_machine_as_test(
-            machine(device, {"view": FAMILIES["view"]} if meta else None),
-            settings=settings(current, stateful_step_count=20,
-                              max_examples=stateful_examples))
+    run_machine(lambda rec: machine(device, {"view": FAMILIES["view"]} if meta else None,
+                                    recorder=rec),
+                program_cache, 20, stateful_examples)
 
 
 @pytest.mark.no_meta(META_GRADS)
@@ -130,15 +151,12 @@ def test_memory_semantics_state_machine(device: str, stateful_examples: int) -> 
                    "SAVED-01", "SAVED-02", "SAVED-03", "SAVED-04", "OPTIM-01", "GRAD-11",
                    "GRAD-12", "GRAD-13", "GRAD-17", "GRAD-18", "SAVED-05", "OPTIM-04",
                    "OPTIM-05")
-def test_autograd_state_machine(device: str, stateful_examples: int) -> None:
+def test_autograd_state_machine(device: str, stateful_examples: int,
+                                program_cache: replay.Entry) -> None:
     """Tensors that require grad, tracked ops, backward in every form (create_graph too), grad
     clearing (manual layouts, SGD's variants), .data and detach() writes and .data assignment,
     grad-mode blocks, tensor hooks, nn.Parameter, nn.Linear and Module.zero_grad interleave;
     grads, layouts, grad_fn graphs, leaf flags, errors and warnings are compared after every
     step."""
-    current = settings()
-    with described_host():
-        run_state_machine_as_test(
-            machine(device, GRAD_FAMILIES, GRAD_MIX, grad_source),
-            settings=settings(current, stateful_step_count=20,
-                              max_examples=stateful_examples))
+    run_machine(lambda rec: machine(device, GRAD_FAMILIES, GRAD_MIX, grad_source, recorder=rec),
+                program_cache, 20, stateful_examples)

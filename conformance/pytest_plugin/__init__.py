@@ -32,6 +32,9 @@ for _profile in PROFILES.values():
         max_examples=_profile.examples, derandomize=_profile.derandomize)
 
 
+CACHE_KEY = pytest.StashKey[Any]()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance")
     group.addoption("--conformance-profile", default="ci", choices=sorted(PROFILES),
@@ -42,6 +45,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--conformance-shard", default=None, metavar="K/N",
                     help="run slice K of N (every N-th test id in sorted order, from the K-th); "
                          "`torch-conformance merge` combines the N results files")
+    group.addoption("--conformance-program-cache", default=None, metavar="DIR|off",
+                    help="where a derandomized profile (ci) keeps the programs it drafted, to "
+                         "replay them on the next run (default ~/.cache/torch-conformance/"
+                         "programs); off: draft every time")
     group.addoption("--conformance-results", default=None, metavar="PATH",
                     help="write the results file (schema torch-conformance/results) to PATH")
 
@@ -138,6 +145,34 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         yield
     finally:
         harness.deactivate(token)
+
+
+def _cache(config: pytest.Config) -> Any:
+    from . import replay
+    cache = config.stash.get(CACHE_KEY, None)
+    if cache is None:
+        cache = config.stash[CACHE_KEY] = replay.cache_for(config)
+    return cache
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A Hypothesis test of a derandomized profile replays the programs it drafted last time
+    (replay.py), or records them."""
+    from . import replay
+    profile = pyfuncitem.config.getoption("--conformance-profile", default="ci")
+    return True if replay.run_test(pyfuncitem, _cache(pyfuncitem.config), profile) else None
+
+
+@pytest.fixture
+def program_cache(request: pytest.FixtureRequest) -> Any:
+    """This test's entry in the program cache (a state machine records and replays its runs
+    through it; replay.py)."""
+    from . import replay
+    profile = request.config.getoption("--conformance-profile", default="ci")
+    node = request.node
+    return replay.Entry(_cache(request.config),
+                        replay.cache_key(node.nodeid, str(node.path), profile))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -73,6 +73,22 @@ def explain(key: str, data: Any) -> None:
     current().explainers[key] = _jsonable(data)
 
 
+def discard(event: str, skip: str | None) -> None:
+    """Discard the example in progress: in Hypothesis' run (``event`` counts why), or in a
+    replay of the program cache (replay.py); outside both, skip the test with ``skip``."""
+    from hypothesis import currently_in_test_context, reject
+    from hypothesis import event as count
+    from hypothesis.errors import UnsatisfiedAssumption
+
+    from .replay import replaying
+    if currently_in_test_context():
+        count(event)
+        reject()
+    if replaying() or skip is None:
+        raise UnsatisfiedAssumption()
+    pytest.skip(skip)
+
+
 def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") -> CaseResult:
     """Fail the test unless torch and the reference agree on every observed fact.
 
@@ -96,23 +112,13 @@ def assert_conforms(program: Program, device: str, *, unmodelled: str = "fail") 
     if result.verdict == UNMODELLED and device.split(":")[0] == "meta" \
             and META_NO_DATA in result.note:
         # Meta tensors have no data: a program that reads values cannot be checked there.
-        from hypothesis import currently_in_test_context, event, reject
-        if currently_in_test_context():
-            event("meta: reads data")
-            reject()
-        pytest.skip(f"NOT RUN on meta: the program reads data ({result.note})")
+        discard("meta: reads data", f"NOT RUN on meta: the program reads data ({result.note})")
     if result.verdict == UNMODELLED and DEVICE_ASSERT in result.note:
         # The step would end the process's use of CUDA: torch never ran it (check() stops at
         # the reference's refusal), and the program cannot be checked on this device.
-        from hypothesis import currently_in_test_context, event, reject
-        if currently_in_test_context():
-            event("cuda: device-side assert")
-            reject()
-        pytest.skip(f"NOT RUN on {device}: {result.note}")
+        discard("cuda: device-side assert", f"NOT RUN on {device}: {result.note}")
     if result.verdict == UNMODELLED and unmodelled == "reject":
-        from hypothesis import event, reject
-        event(f"unmodelled: {result.note[:60]}")
-        reject()
+        discard(f"unmodelled: {result.note[:60]}", None)
     record.examples += 1
     if result.torch_trace is not None and result.reference_trace is not None:
         fingerprint(result.program.source(device), result.torch_trace.steps,
