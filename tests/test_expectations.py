@@ -126,3 +126,17 @@ def test_an_entry_with_a_program_pattern_holds_only_in_programs_that_match_it() 
     assert e.matches("p.grad[0]", 3.0, 0.0, "y = p.clamp(0, 1)")
     assert not e.matches("p.grad[0]", 3.0, 0.0, "y = p.abs()")
     assert _entry().matches("error", "x", "y")  # no pattern: any program
+
+
+def test_a_departure_makes_only_the_claims_its_entry_names_expected() -> None:
+    """A test that met an entry is EXPECTED for the entry's claims; for its other claims its
+    programs conformed, and they stay PASS (never an EXPECTED cell with no entry to show)."""
+    from conformance.results.build import build
+    test = {"test": "t::machine[cpu]", "claims": ["GRAD-02", "GRAD-17"], "device": "cpu",
+            "verdict": "EXPECTED", "examples": 9, "expected": {"clamp-gradient-at-bound": 2},
+            "message": "", "case": None}
+    doc = build([test], {"torch": "2.13.0", "profile": "ci", "devices": ["cpu"]},
+                started="s", finished="f", duration_s=0.0, interrupted=False)
+    got = {r["claim"]: (r["verdict"], (r["expectation"] or {}).get("id"))
+           for r in doc["results"] if r["claim"] in ("GRAD-02", "GRAD-17")}
+    assert got == {"GRAD-02": ("EXPECTED", "clamp-gradient-at-bound"), "GRAD-17": ("PASS", None)}
