@@ -233,7 +233,9 @@ def _pytest(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
 
 
 def test_crashed_and_hung_checks_become_crash_verdicts(tmp_path: Path) -> None:
-    proc = _pytest(tmp_path, "-n", "1", "--timeout", "5", "--timeout-method", "thread")
+    # 15 s: under load the first test's setup (its worker importing torch) took over 5 s, timed
+    # out before any report carried its claims, and the test was missing from the results.
+    proc = _pytest(tmp_path, "-n", "1", "--timeout", "15", "--timeout-method", "thread")
     out, _ = proc.communicate(timeout=300)
     doc = R.load(tmp_path / "results.json")
     verdict = {t["test"].split("::")[-1]: t for t in doc["tests"]}
