@@ -130,3 +130,19 @@ def test_cpp_source_locations_are_not_part_of_an_observation() -> None:
     a = StepRecord("x", None, [("UserWarning", text)], {"values": {}})
     b = StepRecord("x", None, [("UserWarning", other)], {"values": {}})
     assert observations([a], [a]) == observations([b], [b])
+
+
+def test_a_cpp_stack_trace_in_a_message_is_not_part_of_an_observation() -> None:
+    """torch 2.13 and 2.14 append a C++ backtrace to unflatten's message: its frames name the
+    install folder (a worktree's .venv, a cached environment), so it is dropped."""
+    def message(lib: str) -> str:
+        return ("RuntimeError: unflatten got an unexpected error:\ncannot reshape tensor of 0 "
+                "elements into shape [0, -1]\nException raised from infer_size_impl at "
+                "/x/aten/src/ATen/InferSize.h:42 (most recent call first):\n"
+                f"frame #0: c10::Error::Error() + 0x9d (0x7f00aa00 in {lib}/libc10.so)\n"
+                f"frame #1: <unknown function> + 0x5 (0x7f00bb00 in {lib}/libtorch_cpu.so)\n"
+                "<omitting python frames>\n")
+    a, b = message("/work/wt/.venv/torch/lib"), message("/root/.cache/venvs/torch/lib")
+    assert clean_text(a) == clean_text(b) == (
+        "RuntimeError: unflatten got an unexpected error:\ncannot reshape tensor of 0 elements "
+        "into shape [0, -1]")

@@ -55,6 +55,11 @@ FAILED_MARK = "!"  # ends the index entry of a program that did not pass
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+# A C++ stack trace torch appends to some messages ("Exception raised from infer_size_impl at
+# .../InferSize.h:42 (most recent call first):", then "frame #0: ... in .../libc10.so" lines):
+# build paths, addresses and install folders, never behaviour.
+_CPP_TRACE = re.compile(r"\n?Exception raised from [^\n]*\(most recent call first\):"
+                        r"(?:\n(?:frame #\d+:[^\n]*|<omitting python frames>))*\n?")
 _SOURCE_LINE = re.compile(r"(?:[\w.\-]*/)*[\w.\-]+\.(?:cpp|cc|cu|cuh|c|h|hpp|hxx):\d+")
 _DIGITS = re.compile(r"\d+")
 
@@ -62,6 +67,7 @@ _DIGITS = re.compile(r"\d+")
 def clean_text(s: str) -> str:
     """A message as observed: addresses blanked, C++ source locations dropped."""
     s = _TRIGGERED.sub("", s)
+    s = _CPP_TRACE.sub("", s)
     s = _SOURCE_LINE.sub("<source>", s)
     return _ADDRESS.sub("0x?", s)
 
