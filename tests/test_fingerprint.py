@@ -12,6 +12,7 @@ from conformance.judge.fingerprint import (
     ENTRY_LIMIT,
     EXEMPLARS,
     FAILING,
+    PREFIX_OVER,
     TEST_BUDGET,
     Fingerprint,
     clean_text,
@@ -146,3 +147,28 @@ def test_a_cpp_stack_trace_in_a_message_is_not_part_of_an_observation() -> None:
     assert clean_text(a) == clean_text(b) == (
         "RuntimeError: unflatten got an unexpected error:\ncannot reshape tensor of 0 elements "
         "into shape [0, -1]")
+
+
+def test_the_exemplar_of_a_large_program_is_cut_after_the_step_that_shows_it() -> None:
+    """A state machine's program records ten thousand characters: its exemplar of a behaviour
+    is the program up to the step that first shows it, a program of its own."""
+    big = {"state": {"values": {"t": {"values": [0.5] * (PREFIX_OVER // 4)}}}}
+    steps = ["t = torch.ones(1000, device=dev)", "r = t.bool() - True", "u = t * 2",
+             "w = u + 1"]
+    program = "\n".join(["import torch", "dev = 'cpu'", *steps]) + "\n"
+    obs = [big, {"error": "NotImplementedError: Subtraction"}, {}, {}]
+    fp = Fingerprint()
+    for i in range(CORPUS):
+        fp.add(f"first{i}", [{}])
+    fp.add(program, obs)
+    kept = {e["program"]: e for e in fp.to_json()["corpus"]}
+    prefix = "import torch\ndev = 'cpu'\nt = torch.ones(1000, device=dev)\n" \
+        "r = t.bool() - True\n"
+    assert program not in kept and kept[prefix]["why"] == ["exemplar"]
+    assert kept[prefix]["observations"] == obs[:2]
+    # the index still names the whole program, with its behaviour
+    assert len(fp.index) == CORPUS + 1 and fp.index[-1].endswith(":0")
+    # a small program is kept whole
+    small = Fingerprint()
+    small.add(program, [{}, {"error": "NotImplementedError: Subtraction"}, {}, {}])
+    assert [e["program"] for e in small.to_json()["corpus"]] == [program]

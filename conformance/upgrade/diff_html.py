@@ -23,13 +23,15 @@ from . import diff as D
 from . import words
 
 KIND_CLASS = {D.VIOLATION: "v-mismatch", D.FIX: "v-pass", D.DEPARTURE: "v-unmodelled",
-              D.IMPL: "v-allowed", D.BUILD: "v-other", D.NOT_TORCH: "v-notrun",
-              D.UNDOCUMENTED: "v-expected"}
+              D.DOCUMENTED: "v-crash", D.IMPL: "v-allowed", D.BUILD: "v-other",
+              D.NOT_TORCH: "v-notrun", D.UNDOCUMENTED: "v-expected"}
 KIND_MEANING = {
     D.VIOLATION: "a program of a required claim conformed on the old torch and does not on "
                  "the new one",
     D.FIX: "a program did not conform on the old torch and does on the new one",
     D.DEPARTURE: "a program departs from the documentation on both, differently",
+    D.DOCUMENTED: "both conform, each to its release's documentation, and an error's type "
+                  "changed: code that catches the old error breaks (the release rules below)",
     D.IMPL: "an implementation-defined claim where torch now chooses differently",
     D.BUILD: "the two runs are different builds of torch, and the change concerns what a "
              "build supports",
@@ -86,6 +88,7 @@ class DiffPage:
     reports: list[tuple[str, str]]  # (label, relative link)
     verdicts: list[tuple[str, str, str, str, list[str]]]
     environment: list[tuple[str, str, str]]
+    rules: list[tuple[str, str, str, str]]  # release rules: (id, since, what, evidence)
 
 
 def counts(e: dict[str, Any]) -> str:
@@ -159,7 +162,9 @@ def page(diff: dict[str, Any]) -> DiffPage:
         verdicts=[(v["claim"], v["device"], T.text(v["before"]), T.text(v["after"]),
                    v["changes"]) for v in diff["verdict_changes"]],
         environment=[(k, T.text(old.get(k)), T.text(new.get(k)))
-                     for k in dict.fromkeys([*old, *new]) if k != "build_family"])
+                     for k in dict.fromkeys([*old, *new]) if k != "build_family"],
+        rules=[(r["id"], r["since"], r["what"], r["evidence"])
+               for r in diff.get("release_rules") or []])
 
 
 def render(diff: dict[str, Any]) -> str:

@@ -40,7 +40,7 @@ def operands(code: str, state: dict[str, Any]) -> str:
     return f" ({', '.join(seen[:3])})" if seen else ""
 
 
-def _error(text: Any) -> str:
+def error(text: Any) -> str:
     if not text:
         return "no error"
     kind, _, message = str(text).partition(": ")
@@ -54,7 +54,7 @@ def title(fact: X.Fact, steps: list[str], old_obs: list[dict[str, Any]]) -> str:
     before = states[fact.step - 2] if fact.step >= 2 and fact.step - 2 < len(states) else {}
     where = _code(code) + operands(code, before)
     if fact.category == X.ERROR:
-        return f"{where}: {_error(fact.before)} → {_error(fact.after)}"
+        return f"{where}: {error(fact.before)} → {error(fact.after)}"
     if fact.category == X.WARNING:
         a = ", ".join(w.split(":", 1)[0] for w in fact.before) or "no warning"
         b = ", ".join(w.split(":", 1)[0] for w in fact.after) or "no warning"
