@@ -368,9 +368,11 @@ def _title(g: Group, ex: Program | None) -> str:
         if g.category in (X.MESSAGE, X.NAMING):
             return words.pattern_title(g.signature, read) + " (programs neither run kept whole)"
         f = read[0]
-        if g.category == X.ERROR:
-            return (f"error type: {words.error(f.before)} → {words.error(f.after)} (programs "
-                    "neither run kept whole)")
+        if g.category == X.ERROR:  # no program to say where: the message says what
+            said = next((str(x).partition(": ")[2] for x in (f.after, f.before) if x), "")
+            return (f"error type: {words.error(f.before)} → {words.error(f.after)}"
+                    + (f" (“{words.short(said, 60)}”)" if len(said) > 50 else "")
+                    + " (programs neither run kept whole)")
         return (f"{X.WORDS.get(g.category, g.category)}: {words.short(f.before)} → "
                 f"{words.short(f.after)} (programs neither run kept whole)")
     if g.category in (X.MESSAGE, X.NAMING) and "*" in g.signature.rsplit("|", 1)[-1]:
