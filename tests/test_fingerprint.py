@@ -110,14 +110,29 @@ def test_the_whole_programs_of_a_test_are_bounded() -> None:
     assert len(out["corpus"]) <= CORPUS + FAILING + EXEMPLARS
     fp.add("big", [{"state": {"values": {"t": {"values": [0.5] * ENTRY_LIMIT}}}}], failing=True)
     assert "big" not in [e["program"] for e in fp.to_json()["corpus"]]
-    # Within the budget, failing programs go first, then exemplars, then the first ones.
+    # Within the budget, failing programs go first, then exemplars (the smallest first), then
+    # the first ones.
     heavy = Fingerprint()
     for i in range(CORPUS):
         heavy.add(f"first{i}", [{"state": {"values": {"t": {"values": [0.5] * 1500}}}}])
+    per = ENTRY_LIMIT // 8  # values of 5 characters: ~10,000 characters a program
+    n = TEST_BUDGET // (per * 5) + 4  # more exemplars than fit
+    for i in reversed(range(n)):
+        heavy.add(f"ex{i:02d}{'x' * i}", [{"error": f"E{'y' * i}: e",
+                                           "state": {"values": {"t": {"values": [0.5] * per}}}}])
     heavy.add("fails", [{"state": {"values": {"t": {"values": [0.25] * 1500}}}}], failing=True)
-    kept = heavy.to_json()["corpus"]
-    assert sum(len(json.dumps(e["observations"])) for e in kept) <= TEST_BUDGET
-    assert kept[-1]["program"] == "fails" and len(kept) < CORPUS + 1
+    kept = [e["program"] for e in heavy.to_json()["corpus"]]
+    assert sum(len(json.dumps(e["observations"])) for e in heavy.to_json()["corpus"]) \
+        <= TEST_BUDGET
+    exemplars = sorted(p for p in kept if p.startswith("ex"))
+    assert "fails" in kept
+    assert exemplars == [f"ex{i:02d}{'x' * i}" for i in range(len(exemplars))]
+    assert CORPUS < len(exemplars) < n
+    # A test showing 60 behaviours (a state machine shows 80) keeps a program for each.
+    many = Fingerprint()
+    for i in range(60):
+        many.add(f"q{i}", [{"error": f"E{'z' * i}: e"}])
+    assert len(many.to_json()["corpus"]) == 60
 
 
 def test_cpp_source_locations_are_not_part_of_an_observation() -> None:
