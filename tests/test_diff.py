@@ -565,3 +565,10 @@ def test_a_state_machine_s_new_error_is_shown_on_its_cut_program_replayed_on_the
     assert entry["title"].startswith("`r = b + c` (b: bfloat16 [2], c: complex128 []): no "
                                      "error → NotImplementedError")
     assert "r = b + c" in entry["reproduction"]
+    # a run with cut exemplars compared with itself, or with a second run of its torch
+    again = copy.deepcopy(new_doc)
+    again.update(started="later", finished="later")
+    for other in (new_doc, again):
+        same = D.compare(new_doc, other)
+        assert same["changes"] == [] and same["programs"]["changed"] == 0
+        assert not D.needs(new_doc, other)["old"] and not D.needs(new_doc, other)["new"]
