@@ -537,6 +537,7 @@ def test_an_error_type_change_where_both_conform_is_a_documented_change() -> Non
     assert "What the documentation says changed between the releases" in page
     assert "bool-arithmetic-not-implemented" in page and "1 documented change" not in page
     assert "2 documented change" in page
+    assert "<td><code>no error</code></td>" in page and "<code>None</code>" not in page
     same = pair(old, old)
     assert same["changes"] == []
 

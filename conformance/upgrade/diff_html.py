@@ -111,6 +111,12 @@ def _observed(ex: dict[str, Any] | None, old: str, new: str) -> str:
            f"{sources[1]}."
 
 
+def _fact(path: str, value: Any) -> str:
+    if value is None and path == "error":
+        return "no error"
+    return words.short(value, 400)
+
+
 def change(e: dict[str, Any], old: str, new: str) -> Change:
     ex = e.get("exemplar")
     outputs = [Output(T.text(rel), T.text(out) if out is not None else "(could not run)")
@@ -129,8 +135,8 @@ def change(e: dict[str, Any], old: str, new: str) -> Change:
         title=e["title"], counts=counts(e), claims=", ".join(e["claims"]),
         tests=tests[:MAX_LISTED], more_tests=max(0, len(tests) - MAX_LISTED),
         docs=[(d["claim"], d["quote"], T.link(d["url"], "documentation")) for d in e["docs"]],
-        facts=[FactRow(str(f["step"]), f["path"], words.short(f["before"], 400),
-                       words.short(f["after"], 400)) for f in (ex or {}).get("facts", [])],
+        facts=[FactRow(str(f["step"]), f["path"], _fact(f["path"], f["before"]),
+                       _fact(f["path"], f["after"])) for f in (ex or {}).get("facts", [])],
         more_facts=(ex or {}).get("more_facts", 0), observed=_observed(ex, old, new),
         reproduction=(T.code_block(e["reproduction"], f"{e['id']}-repro",
                                    "Reproduction (torch only; run it on each release)")
