@@ -573,3 +573,15 @@ def test_a_state_machine_s_new_error_is_shown_on_its_cut_program_replayed_on_the
         same = D.compare(new_doc, other)
         assert same["changes"] == [] and same["programs"]["changed"] == 0
         assert not D.needs(new_doc, other)["old"] and not D.needs(new_doc, other)["new"]
+
+
+def test_a_rewording_whose_words_hold_a_semicolon_is_titled() -> None:
+    """2.6.0 -> 2.11.0: a reworded span itself held "; " (the signature's separator)."""
+    from conformance.upgrade import facts as X
+    from conformance.upgrade import words
+    a = "RuntimeError: expected a; got b in Exp0"
+    b = "RuntimeError: expected c in Exp"
+    fact = X.Fact(1, "error", X.MESSAGE, a, b)
+    signature = X.signature(fact, "")
+    title = words.pattern_title(signature, [fact])
+    assert title.startswith("RuntimeError messages: “") and "→" in title

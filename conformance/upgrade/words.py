@@ -93,9 +93,14 @@ def pattern_title(signature: str, roots: list[X.Fact]) -> str:
     """A rewording seen in many messages: the pattern, then the distinct examples
     (``RuntimeError messages: “…Backward#” → “…” (UnbindBackward0 → Unbind, …)``)."""
     category, kind, spans = signature.split("|", 2)
-    pattern = "; ".join("“{}” → “{}”".format(*(p.strip().replace("*", "…")
-                                               for p in span.split(" -> ", 1)))
-                        for span in spans.split("; "))
+    pairs: list[list[str]] = []
+    for span in spans.split("; "):
+        if " -> " in span or not pairs:
+            pairs.append((span.split(" -> ", 1) + [""])[:2])
+        else:  # the words of a span held "; " themselves
+            pairs[-1][1] += "; " + span
+    pattern = "; ".join("“{}” → “{}”".format(*(p.strip().replace("*", "…") for p in pair))
+                        for pair in pairs)
     examples = []
     for f in roots:
         for x, y in X.changed_spans(X.text_of(f.before), X.text_of(f.after)):
