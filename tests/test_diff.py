@@ -585,3 +585,24 @@ def test_a_rewording_whose_words_hold_a_semicolon_is_titled() -> None:
     signature = X.signature(fact, "")
     title = words.pattern_title(signature, [fact])
     assert title.startswith("RuntimeError messages: “") and "→" in title
+
+
+def test_one_rewording_over_shapes_of_every_rank_is_one_entry() -> None:
+    """2.6.0 -> 2.11.0 reworded broadcasting's error, naming the operands' shapes: one entry
+    for every rank, not one per rank."""
+    def message(shape: list[int], new: bool) -> str:
+        if not new:
+            return "RuntimeError: Shape mismatch: objects cannot be broadcast to a single shape"
+        dims = ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "")
+        return (f"RuntimeError: shape mismatch: value tensor of shape ({dims}) cannot be "
+                f"broadcast to indexing result of shape {shape}")
+    old, new = [], []
+    for rank in (1, 2, 3):
+        prog = source(f"x = torch.ones({rank})  # rank {rank}", "x[0] = torch.ones(9)")
+        shape = [2] * rank
+        old.append(entry_of(f"b.py::test_r{rank}[cpu]", ["INDEX-03"],
+                            [(prog, [{}, {"error": message(shape, False)}], False)]))
+        new.append(entry_of(f"b.py::test_r{rank}[cpu]", ["INDEX-03"],
+                            [(prog, [{}, {"error": message(shape, True)}], False)]))
+    entry = only(pair(old, new))
+    assert entry["kind"] == D.UNDOCUMENTED and entry["programs"] == 3
