@@ -318,7 +318,8 @@ _CLAIMS = [
     Claim("GRAD-09", "GRAD", AUTOGRAD,
           "Gradients of views, indexing, index_select, masked_select, gather, reductions, "
           "matrix products, clone, to(), sigmoid, softmax, log_softmax and the losses equal the "
-          "derivatives of the functions, summed over every path to a leaf."),
+          "derivatives of the functions, summed over every path to a leaf; where a function is "
+          "not differentiable (clamp at a bound) the gradient is the one of minimum norm."),
     Claim("GRAD-10", "GRAD", D2L + "autograd.html",
           "D2L: PyTorch accumulates gradients by default, so .grad must be zeroed before a new "
           "backward; non-scalar outputs need a gradient argument (commonly ones, i.e. the "

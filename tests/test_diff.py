@@ -486,3 +486,123 @@ def test_a_verdict_change_with_torch_observing_the_same_is_not_torch() -> None:
                                      "same in every program both runs checked")
     page = diff_html.render(pair([old], [new]))
     assert "the judging side differs" in page
+
+
+# ---- documented changes: both conform, each to its release's rule ----------------------------
+
+ADD_STUB = "NotImplementedError: \"add_stub\" not implemented for 'BComplex32'"
+
+
+def complex_add(size: int = 2) -> str:
+    return source("b = torch.ones(2, dtype=torch.bfloat16, device=dev)",
+                  "c = torch.tensor(1j, dtype=torch.complex128, device=dev)",
+                  *[f"u{i} = b * {i}" for i in range(size)], "r = b + c")
+
+
+def complex_obs(new: bool, size: int = 2, big: int = 0) -> list[dict[str, Any]]:
+    b = tensor("bfloat16", [2], [1.0, 1.0] + [0.5] * big)
+    steps: list[dict[str, Any]] = [{"state": {"values": {"b": b}}},
+                                   {"state": {"values": {"c": tensor("complex128", [])}}}]
+    steps += [{"state": {"values": {f"u{i}": tensor("bfloat16", [2], [i, i])}}}
+              for i in range(size)]
+    result = {"state": {"values": {"r": tensor("complex64", [2])}}}
+    return steps + [{"error": ADD_STUB} if new else result]
+
+
+def test_an_error_type_change_where_both_conform_is_a_documented_change() -> None:
+    """2.14's rules: bool subtraction raises NotImplementedError, complex + bfloat16 has no
+    kernel. Both runs conform (the model follows each release), so each is a 'documented
+    change', an error-type entry with its program, never 'undocumented' wording; the diff lists
+    the release rules between the two."""
+    old = [entry_of("a.py::test_sub[cpu]", ["MATH-01"], [(*bool_sub(), False)]),
+           entry_of("a.py::test_add[cpu]", ["BCAST-01"], [(complex_add(), complex_obs(False),
+                                                           False)])]
+    new = [entry_of("a.py::test_sub[cpu]", ["MATH-01"], [(*bool_sub(error=SUB_NEW), False)]),
+           entry_of("a.py::test_add[cpu]", ["BCAST-01"], [(complex_add(), complex_obs(True),
+                                                           False)])]
+    diff = pair(old, new)
+    titles = {e["title"]: e for e in diff["changes"]}
+    assert {e["kind"] for e in diff["changes"]} == {D.DOCUMENTED}
+    assert {e["category"] for e in diff["changes"]} == {"error"}
+    sub = titles["`r = x - True` (x: bool [2]): RuntimeError → NotImplementedError"]
+    add = titles["`r = b + c` (b: bfloat16 [2], c: complex128 []): no error → "
+                 "NotImplementedError: \"add_stub\" not implemented for 'BComplex32'"]
+    assert sub["reproduction"] and "try:\n    r = b + c\nexcept Exception as e:\n" \
+        "    print('step 5: error:', type(e).__name__ + ':', e)\n" \
+        "else:\n    print('step 5: no error')\n" in add["reproduction"]
+    rules = {r["id"]: r["since"] for r in diff["release_rules"]}
+    assert {"bool-arithmetic-not-implemented", "bcomplex32"} <= set(rules)
+    assert set(rules.values()) == {"2.14"}  # 2.13's own rules and older ones are not listed
+    page = diff_html.render(diff)
+    assert "What the documentation says changed between the releases" in page
+    assert "bool-arithmetic-not-implemented" in page and "1 documented change" not in page
+    assert "2 documented change" in page
+    assert "<td><code>no error</code></td>" in page and "<code>None</code>" not in page
+    same = pair(old, old)
+    assert same["changes"] == []
+
+
+def test_a_state_machine_s_new_error_is_shown_on_its_cut_program_replayed_on_the_old() -> None:
+    """A program with large observations is kept as the exemplar of its behaviour cut after
+    the step that shows it; the diff replays that cut program on the old torch, and the change,
+    counted on the whole programs of the index, has a program and a reproduction."""
+    programs = [(complex_add(k), complex_obs(False, k, big=1200), False) for k in (3, 4)]
+    changed = [(complex_add(k), complex_obs(True, k, big=1200) + [{}], False) for k in (3, 4)]
+    changed = [(p + "w = b.sum()\n", o, f) for p, o, f in changed]
+    programs = [(p + "w = b.sum()\n", o + [{}], f) for p, o, f in programs]
+    old_doc = doc("2.13.0+cpu", [entry_of("s.py::test_machine[cpu]", ["BCAST-01"],
+                                          [*fill(), *programs])])
+    new_doc = doc("2.14.1+cpu", [entry_of("s.py::test_machine[cpu]", ["BCAST-01"],
+                                          [*fill(), *changed])])
+    bare = only(D.compare(old_doc, new_doc))
+    assert bare["exemplar"] is None and bare["programs"] == 2
+    needs = D.needs(old_doc, new_doc)["old"]
+    ((phash, (cut_program, device)),) = needs.items()
+    assert cut_program == complex_add(3) and device == "cpu"
+    replays: D.Replays = {"old": {phash: complex_obs(False, 3, big=1200)}, "new": {}}
+    entry = only(D.compare(old_doc, new_doc, replays))
+    assert entry["kind"] == D.DOCUMENTED and entry["programs"] == 2
+    assert entry["exemplar"]["program"] == complex_add(3)
+    assert entry["title"].startswith("`r = b + c` (b: bfloat16 [2], c: complex128 []): no "
+                                     "error → NotImplementedError")
+    assert "r = b + c" in entry["reproduction"]
+    # a run with cut exemplars compared with itself, or with a second run of its torch
+    again = copy.deepcopy(new_doc)
+    again.update(started="later", finished="later")
+    for other in (new_doc, again):
+        same = D.compare(new_doc, other)
+        assert same["changes"] == [] and same["programs"]["changed"] == 0
+        assert not D.needs(new_doc, other)["old"] and not D.needs(new_doc, other)["new"]
+
+
+def test_a_rewording_whose_words_hold_a_semicolon_is_titled() -> None:
+    """2.6.0 -> 2.11.0: a reworded span itself held "; " (the signature's separator)."""
+    from conformance.upgrade import facts as X
+    from conformance.upgrade import words
+    a = "RuntimeError: expected a; got b in Exp0"
+    b = "RuntimeError: expected c in Exp"
+    fact = X.Fact(1, "error", X.MESSAGE, a, b)
+    signature = X.signature(fact, "")
+    title = words.pattern_title(signature, [fact])
+    assert title.startswith("RuntimeError messages: “") and "→" in title
+
+
+def test_one_rewording_over_shapes_of_every_rank_is_one_entry() -> None:
+    """2.6.0 -> 2.11.0 reworded broadcasting's error, naming the operands' shapes: one entry
+    for every rank, not one per rank."""
+    def message(shape: list[int], new: bool) -> str:
+        if not new:
+            return "RuntimeError: Shape mismatch: objects cannot be broadcast to a single shape"
+        dims = ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "")
+        return (f"RuntimeError: shape mismatch: value tensor of shape ({dims}) cannot be "
+                f"broadcast to indexing result of shape {shape}")
+    old, new = [], []
+    for rank in (1, 2, 3):
+        prog = source(f"x = torch.ones({rank})  # rank {rank}", "x[0] = torch.ones(9)")
+        shape = [2] * rank
+        old.append(entry_of(f"b.py::test_r{rank}[cpu]", ["INDEX-03"],
+                            [(prog, [{}, {"error": message(shape, False)}], False)]))
+        new.append(entry_of(f"b.py::test_r{rank}[cpu]", ["INDEX-03"],
+                            [(prog, [{}, {"error": message(shape, True)}], False)]))
+    entry = only(pair(old, new))
+    assert entry["kind"] == D.UNDOCUMENTED and entry["programs"] == 3

@@ -12,6 +12,7 @@ from conformance.judge.fingerprint import (
     ENTRY_LIMIT,
     EXEMPLARS,
     FAILING,
+    PREFIX_OVER,
     TEST_BUDGET,
     Fingerprint,
     clean_text,
@@ -109,14 +110,29 @@ def test_the_whole_programs_of_a_test_are_bounded() -> None:
     assert len(out["corpus"]) <= CORPUS + FAILING + EXEMPLARS
     fp.add("big", [{"state": {"values": {"t": {"values": [0.5] * ENTRY_LIMIT}}}}], failing=True)
     assert "big" not in [e["program"] for e in fp.to_json()["corpus"]]
-    # Within the budget, failing programs go first, then exemplars, then the first ones.
+    # Within the budget, failing programs go first, then exemplars (the smallest first), then
+    # the first ones.
     heavy = Fingerprint()
     for i in range(CORPUS):
         heavy.add(f"first{i}", [{"state": {"values": {"t": {"values": [0.5] * 1500}}}}])
+    per = ENTRY_LIMIT // 8  # values of 5 characters: ~10,000 characters a program
+    n = TEST_BUDGET // (per * 5) + 4  # more exemplars than fit
+    for i in reversed(range(n)):
+        heavy.add(f"ex{i:02d}{'x' * i}", [{"error": f"E{'y' * i}: e",
+                                           "state": {"values": {"t": {"values": [0.5] * per}}}}])
     heavy.add("fails", [{"state": {"values": {"t": {"values": [0.25] * 1500}}}}], failing=True)
-    kept = heavy.to_json()["corpus"]
-    assert sum(len(json.dumps(e["observations"])) for e in kept) <= TEST_BUDGET
-    assert kept[-1]["program"] == "fails" and len(kept) < CORPUS + 1
+    kept = [e["program"] for e in heavy.to_json()["corpus"]]
+    assert sum(len(json.dumps(e["observations"])) for e in heavy.to_json()["corpus"]) \
+        <= TEST_BUDGET
+    exemplars = sorted(p for p in kept if p.startswith("ex"))
+    assert "fails" in kept
+    assert exemplars == [f"ex{i:02d}{'x' * i}" for i in range(len(exemplars))]
+    assert CORPUS < len(exemplars) < n
+    # A test showing 60 behaviours (a state machine shows 80) keeps a program for each.
+    many = Fingerprint()
+    for i in range(60):
+        many.add(f"q{i}", [{"error": f"E{'z' * i}: e"}])
+    assert len(many.to_json()["corpus"]) == 60
 
 
 def test_cpp_source_locations_are_not_part_of_an_observation() -> None:
@@ -130,3 +146,44 @@ def test_cpp_source_locations_are_not_part_of_an_observation() -> None:
     a = StepRecord("x", None, [("UserWarning", text)], {"values": {}})
     b = StepRecord("x", None, [("UserWarning", other)], {"values": {}})
     assert observations([a], [a]) == observations([b], [b])
+
+
+def test_a_cpp_stack_trace_in_a_message_is_not_part_of_an_observation() -> None:
+    """torch 2.13 and 2.14 append a C++ backtrace to unflatten's message: its frames name the
+    install folder (a worktree's .venv, a cached environment), so it is dropped."""
+    def message(lib: str) -> str:
+        return ("RuntimeError: unflatten got an unexpected error:\ncannot reshape tensor of 0 "
+                "elements into shape [0, -1]\nException raised from infer_size_impl at "
+                "/x/aten/src/ATen/InferSize.h:42 (most recent call first):\n"
+                f"frame #0: c10::Error::Error() + 0x9d (0x7f00aa00 in {lib}/libc10.so)\n"
+                f"frame #1: <unknown function> + 0x5 (0x7f00bb00 in {lib}/libtorch_cpu.so)\n"
+                "<omitting python frames>\n")
+    a, b = message("/work/wt/.venv/torch/lib"), message("/root/.cache/venvs/torch/lib")
+    assert clean_text(a) == clean_text(b) == (
+        "RuntimeError: unflatten got an unexpected error:\ncannot reshape tensor of 0 elements "
+        "into shape [0, -1]")
+
+
+def test_the_exemplar_of_a_large_program_is_cut_after_the_step_that_shows_it() -> None:
+    """A state machine's program records ten thousand characters: its exemplar of a behaviour
+    is the program up to the step that first shows it, a program of its own."""
+    big = {"state": {"values": {"t": {"values": [0.5] * (PREFIX_OVER // 4)}}}}
+    steps = ["t = torch.ones(1000, device=dev)", "r = t.bool() - True", "u = t * 2",
+             "w = u + 1"]
+    program = "\n".join(["import torch", "dev = 'cpu'", *steps]) + "\n"
+    obs = [big, {"error": "NotImplementedError: Subtraction"}, {}, {}]
+    fp = Fingerprint()
+    for i in range(CORPUS):
+        fp.add(f"first{i}", [{}])
+    fp.add(program, obs)
+    kept = {e["program"]: e for e in fp.to_json()["corpus"]}
+    prefix = "import torch\ndev = 'cpu'\nt = torch.ones(1000, device=dev)\n" \
+        "r = t.bool() - True\n"
+    assert program not in kept and kept[prefix]["why"] == ["exemplar"]
+    assert kept[prefix]["observations"] == obs[:2]
+    # the index still names the whole program, with its behaviour
+    assert len(fp.index) == CORPUS + 1 and fp.index[-1].endswith(":0")
+    # a small program is kept whole
+    small = Fingerprint()
+    small.add(program, [{}, {"error": "NotImplementedError: Subtraction"}, {}, {}])
+    assert [e["program"] for e in small.to_json()["corpus"]] == [program]

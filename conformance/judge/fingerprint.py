@@ -18,13 +18,20 @@ What a test's fingerprint holds:
   the smallest ones, up to FAILING), ``exemplar`` (for each distinct behaviour: an error, a
   warning or an autograd node name, its digits generalised: the smallest program showing it,
   up to EXEMPLARS). A change in a message is then shown on a whole program on both sides: the
-  smallest program showing a message is usually the smallest showing its successor;
+  smallest program showing a message is usually the smallest showing its successor. Where a
+  program's observations pass PREFIX_OVER characters (a state machine's run: ten thousand), its
+  exemplar is the program cut after the step that first shows the behaviour (``cut``): a
+  program of its own, which the diff replays on the other run; whole, one behaviour that only
+  the new torch shows would not fit the budget, and its change would have no program;
 - ``digest`` over every program and ``programs``, their number.
 
 Whole programs are bounded per test: at most CORPUS + FAILING + EXEMPLARS of them, none with
 more than ENTRY_LIMIT characters of observations, and TEST_BUDGET characters in all (failing
-programs first, then exemplars, then the first ones), so a ``ci`` results file of the CPU and
-meta columns stays near 4 MB (it was 3 MB with the first 8 programs only): small enough to keep
+programs first, then exemplars, the smallest first, then the first ones). Nine tests of the
+1,400 of a ``ci`` run reach the budget (the state machines show 80 behaviours; with 32
+exemplars and 48,000 characters the new complex + bfloat16 error of 2.14.1 had no program), so
+a ``ci`` results file of the CPU and meta columns stays under 9 MB (0.5 MB gzipped): small
+enough to keep
 one per torch version and device as a CI artefact, commit one (docs/gpu/results.json), and
 load two of them in a second.
 
@@ -46,15 +53,22 @@ from ..execute.observe import UNSPECIFIED
 
 CORPUS = 8        # the first programs of a test kept whole
 FAILING = 4       # failing programs kept whole: the first, then the smallest
-EXEMPLARS = 32    # distinct behaviours per test, each with the smallest program showing it
 BEHAVIOURS = 96   # distinct behaviours per test the index can name
+EXEMPLARS = BEHAVIOURS  # each may have the smallest program showing it (the budget decides)
 ENTRY_LIMIT = 16_000  # characters of observations beyond which a program is not kept whole
-TEST_BUDGET = 48_000  # characters of whole programs per test: failing first, then exemplars
+PREFIX_OVER = 4_000  # an exemplar with more characters of observations is kept cut (below)
+TEST_BUDGET = 160_000  # characters of whole programs per test: failing first, then exemplars
 FIRST, FAILED, EXEMPLAR = "first", "failing", "exemplar"
+PRELUDE_END = "dev = "  # the last line of a recorded program's prelude
 FAILED_MARK = "!"  # ends the index entry of a program that did not pass
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+# A C++ stack trace torch appends to some messages ("Exception raised from infer_size_impl at
+# .../InferSize.h:42 (most recent call first):", then "frame #0: ... in .../libc10.so" lines):
+# build paths, addresses and install folders, never behaviour.
+_CPP_TRACE = re.compile(r"\n?Exception raised from [^\n]*\(most recent call first\):"
+                        r"(?:\n(?:frame #\d+:[^\n]*|<omitting python frames>))*\n?")
 _SOURCE_LINE = re.compile(r"(?:[\w.\-]*/)*[\w.\-]+\.(?:cpp|cc|cu|cuh|c|h|hpp|hxx):\d+")
 _DIGITS = re.compile(r"\d+")
 
@@ -62,6 +76,7 @@ _DIGITS = re.compile(r"\d+")
 def clean_text(s: str) -> str:
     """A message as observed: addresses blanked, C++ source locations dropped."""
     s = _TRIGGERED.sub("", s)
+    s = _CPP_TRACE.sub("", s)
     s = _SOURCE_LINE.sub("<source>", s)
     return _ADDRESS.sub("0x?", s)
 
@@ -199,6 +214,36 @@ def behaviours(obs: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def split(source: str) -> tuple[list[str], list[str]]:
+    """A recorded program's script as (prelude lines, one string per step: each top-level
+    statement's lines whole, comments after it included)."""
+    import ast
+    lines = source.splitlines()
+    end = next((i for i, line in enumerate(lines) if line.startswith(PRELUDE_END)), -1)
+    prelude, body = lines[:end + 1], lines[end + 1:]
+    steps = []
+    for node in ast.parse("\n".join(body)).body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        steps.append("\n".join(body[start - 1:node.end_lineno or node.lineno]))
+    return prelude, steps
+
+
+def cut(program: str, obs: list[dict[str, Any]], key: str
+        ) -> tuple[str, list[dict[str, Any]]]:
+    """The program up to the step that first shows behaviour ``key``, with its observations:
+    a program of its own (the diff replays it on the other run), kept as the exemplar of a
+    behaviour where the whole program's observations are large (a state machine's run).
+    The program whole when its steps cannot be told apart."""
+    try:
+        prelude, steps = split(program)
+    except SyntaxError:
+        return program, obs
+    at = next((i for i, step in enumerate(obs) if key in behaviours([step])), None)
+    if at is None or len(steps) != len(obs) or at == len(steps) - 1:
+        return program, obs
+    return "\n".join([*prelude, *steps[:at + 1]]) + "\n", obs[:at + 1]
+
+
 class Fingerprint:
     """A test's fingerprint, built program by program."""
 
@@ -219,7 +264,17 @@ class Fingerprint:
             if key not in self._ids and len(self._ids) < BEHAVIOURS:
                 self._ids[key] = len(self._ids)
         self.index.append(index_entry(program, obs, failing, self._ids))
-        if len(_canonical(obs)) > ENTRY_LIMIT:
+        size = len(_canonical(obs))
+        for key in behaviours(obs):
+            text, seen = (program, obs) if size <= PREFIX_OVER else cut(program, obs, key)
+            if (size if seen is obs else len(_canonical(seen))) > ENTRY_LIMIT:
+                continue
+            held = self._exemplars.get(key)
+            if (held is None and len(self._exemplars) < EXEMPLARS) or \
+                    (held is not None and len(text) < len(held)):
+                self._exemplars[key] = text
+                self._whole[text] = seen
+        if size > ENTRY_LIMIT:
             return
         keep = False
         if len(self._first) < CORPUS and program not in self._first:
@@ -227,12 +282,6 @@ class Fingerprint:
             keep = True
         if failing and program not in self._failing:
             keep |= self._keep_failing(program)
-        for key in behaviours(obs):
-            held = self._exemplars.get(key)
-            if (held is None and len(self._exemplars) < EXEMPLARS) or \
-                    (held is not None and len(program) < len(held)):
-                self._exemplars[key] = program
-                keep = True
         if keep:
             self._whole[program] = obs
 
@@ -266,7 +315,8 @@ class Fingerprint:
         failing ones first, then the exemplars (smallest first), then the first ones."""
         def priority(p: str) -> tuple[int, int]:
             reasons = why[p]
-            return (0 if FAILED in reasons else 1 if EXEMPLAR in reasons else 2, len(p))
+            return (0 if FAILED in reasons else 1 if EXEMPLAR in reasons else 2,
+                    len(p) + len(_canonical(self._whole[p])))
         used, kept = 0, set[str]()
         for p in sorted(why, key=priority):
             size = len(p) + len(_canonical(self._whole[p]))

@@ -777,6 +777,29 @@ def _uniform__returns_new() -> None:
     _set(torch.Tensor, "uniform_", lambda orig: lambda self, *a, **k: orig(self.clone(), *a, **k))
 
 
+# ---- the gradient at a non-differentiable point (issue 16) -----------------------------------
+
+def _clamp_gradient_is_zero() -> None:
+    """Tensor.clamp's backward gives 0 everywhere, inside the bounds too. (A gradient passed on
+    where the input was clamped, 1 for 0, is what clamp-gradient-at-bound records for torch
+    before 2.14, path and values alike: on 2.13 such a mutant would be EXPECTED, not caught.)"""
+    torch = _torch()
+    original = torch.Tensor.clamp
+
+    class Flat(torch.autograd.Function):  # type: ignore[name-defined]
+        @staticmethod
+        def forward(ctx: Any, x: Any, low: Any, high: Any) -> Any:
+            return original(x, low, high)
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            return grad * 0, None, None
+
+    def clamp(self: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+        return Flat.apply(self, min, max)
+    torch.Tensor.clamp = clamp
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("view_returns_copy", "Tensor.view returns a copy instead of a view.",
            ("VIEW-01", "VIEW-02", "VIEW-04"), f"{PROGRAMS}::test_view_programs",
@@ -1093,6 +1116,10 @@ MUTANTS: tuple[Mutant, ...] = (
            "cross_entropy with class weights and 'mean' divides by the number of targets, "
            "not by their summed weights.", ("LOSS-05",), f"{api.TEST}::test_weighted_losses",
            api.weighted_mean_divides_by_n),
+    Mutant("clamp_gradient_is_zero",
+           "Tensor.clamp's gradient is 0 everywhere, between the bounds too.",
+           ("GRAD-09",), "conformance/claim_tests/test_autograd.py::test_gradients_of_named_ops",
+           _clamp_gradient_is_zero),
 )
 
 BY_NAME: dict[str, Mutant] = {m.name: m for m in MUTANTS}

@@ -13,6 +13,10 @@ Each behaviour change has a kind:
 - ``violation``: a required claim's program conformed before and does not now;
 - ``fix``: a program did not conform before and does now;
 - ``changed departure``: a program departed from the documentation on both, differently;
+- ``documented change``: both conform, and an error's type changed (an error appeared, went, or
+  became another type): error types are compared, so the documentation the model follows for
+  each release changed (``reference_impl/_core/release.py``, CHANGES, listed with the diff as
+  ``release_rules``): code that catches the old error breaks;
 - ``implementation-defined``: the claim lets torch choose, and torch chose differently;
 - ``build difference``: the two runs are different builds of torch (CPU, CUDA) and the change
   speaks of what a build supports (an accelerator, a driver, pinned memory);
@@ -43,8 +47,10 @@ from . import repro, words
 
 VIOLATION, FIX, DEPARTURE = "violation", "fix", "changed departure"
 IMPL, BUILD, UNDOCUMENTED = "implementation-defined", "build difference", "undocumented"
+DOCUMENTED = "documented change"  # both conform to their release's rule; an error type changed
 NOT_TORCH = "not torch"  # a verdict changed, torch's observations did not
-KINDS = (VIOLATION, FIX, DEPARTURE, IMPL, BUILD, NOT_TORCH, UNDOCUMENTED)  # most severe first
+KINDS = (VIOLATION, FIX, DEPARTURE, DOCUMENTED, IMPL, BUILD, NOT_TORCH,
+         UNDOCUMENTED)  # most severe first
 VERDICT = "verdict"  # a test's verdict changed with no program to show it (a crash)
 DIGITS, UNKEPT = "digits", "unkept"
 MAX_FACTS = 8  # differing facts shown per behaviour change
@@ -113,7 +119,12 @@ def _kind(category: str, signature: str, failing: tuple[bool, bool], impl: bool,
         return VIOLATION
     if before and not after:
         return FIX
-    return DEPARTURE if before and after else UNDOCUMENTED
+    if before and after:
+        return DEPARTURE
+    # Both conform. Error types are always compared: the documented rule changed with the
+    # release. Other facts may be ones the documentation leaves open (a once-per-process
+    # warning, an unspecified layout).
+    return DOCUMENTED if category == X.ERROR else UNDOCUMENTED
 
 
 class Differ:
@@ -357,6 +368,11 @@ def _title(g: Group, ex: Program | None) -> str:
         if g.category in (X.MESSAGE, X.NAMING):
             return words.pattern_title(g.signature, read) + " (programs neither run kept whole)"
         f = read[0]
+        if g.category == X.ERROR:  # no program to say where: the message says what
+            said = next((str(x).partition(": ")[2] for x in (f.after, f.before) if x), "")
+            return (f"error type: {words.error(f.before)} → {words.error(f.after)}"
+                    + (f" (“{words.short(said, 60)}”)" if len(said) > 50 else "")
+                    + " (programs neither run kept whole)")
         return (f"{X.WORDS.get(g.category, g.category)}: {words.short(f.before)} → "
                 f"{words.short(f.after)} (programs neither run kept whole)")
     if g.category in (X.MESSAGE, X.NAMING) and "*" in g.signature.rsplit("|", 1)[-1]:
@@ -413,7 +429,22 @@ def compare(old: dict[str, Any], new: dict[str, Any],
                     "verdict_before": old_v.get((c, dev)), "verdict_after": new_v.get((c, dev))}
                    for (c, dev), ids in sorted(touched.items())],
         "replay_needed": {side: len(v) for side, v in d.needs.items()},
+        "release_rules": release_rules(old["environment"].get("torch"),
+                                       new["environment"].get("torch")),
     }
+
+
+def release_rules(old: Any, new: Any) -> list[dict[str, Any]]:
+    """The model's documented changes (``reference_impl/_core/release.py``, CHANGES) of the
+    releases after ``old`` up to ``new``, either way: what a "documented change" follows."""
+    from reference_impl._core.release import CHANGES, parse_release
+    try:
+        a, b = parse_release(str(old)), parse_release(str(new))
+    except ValueError:
+        return []
+    low, high = min(a, b), max(a, b)
+    return [{"id": name, "since": ".".join(map(str, c.since)), "what": c.what,
+             "evidence": c.evidence} for name, c in CHANGES.items() if low < c.since <= high]
 
 
 def needs(old: dict[str, Any], new: dict[str, Any], replays: Replays | None = None

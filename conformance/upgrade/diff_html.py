@@ -23,13 +23,15 @@ from . import diff as D
 from . import words
 
 KIND_CLASS = {D.VIOLATION: "v-mismatch", D.FIX: "v-pass", D.DEPARTURE: "v-unmodelled",
-              D.IMPL: "v-allowed", D.BUILD: "v-other", D.NOT_TORCH: "v-notrun",
-              D.UNDOCUMENTED: "v-expected"}
+              D.DOCUMENTED: "v-crash", D.IMPL: "v-allowed", D.BUILD: "v-other",
+              D.NOT_TORCH: "v-notrun", D.UNDOCUMENTED: "v-expected"}
 KIND_MEANING = {
     D.VIOLATION: "a program of a required claim conformed on the old torch and does not on "
                  "the new one",
     D.FIX: "a program did not conform on the old torch and does on the new one",
     D.DEPARTURE: "a program departs from the documentation on both, differently",
+    D.DOCUMENTED: "both conform, each to its release's documentation, and an error's type "
+                  "changed: code that catches the old error breaks (the release rules below)",
     D.IMPL: "an implementation-defined claim where torch now chooses differently",
     D.BUILD: "the two runs are different builds of torch, and the change concerns what a "
              "build supports",
@@ -86,6 +88,7 @@ class DiffPage:
     reports: list[tuple[str, str]]  # (label, relative link)
     verdicts: list[tuple[str, str, str, str, list[str]]]
     environment: list[tuple[str, str, str]]
+    rules: list[tuple[str, str, str, str]]  # release rules: (id, since, what, evidence)
 
 
 def counts(e: dict[str, Any]) -> str:
@@ -108,6 +111,12 @@ def _observed(ex: dict[str, Any] | None, old: str, new: str) -> str:
            f"{sources[1]}."
 
 
+def _fact(path: str, value: Any) -> str:
+    if value is None and path == "error":
+        return "no error"
+    return words.short(value, 400)
+
+
 def change(e: dict[str, Any], old: str, new: str) -> Change:
     ex = e.get("exemplar")
     outputs = [Output(T.text(rel), T.text(out) if out is not None else "(could not run)")
@@ -126,8 +135,8 @@ def change(e: dict[str, Any], old: str, new: str) -> Change:
         title=e["title"], counts=counts(e), claims=", ".join(e["claims"]),
         tests=tests[:MAX_LISTED], more_tests=max(0, len(tests) - MAX_LISTED),
         docs=[(d["claim"], d["quote"], T.link(d["url"], "documentation")) for d in e["docs"]],
-        facts=[FactRow(str(f["step"]), f["path"], words.short(f["before"], 400),
-                       words.short(f["after"], 400)) for f in (ex or {}).get("facts", [])],
+        facts=[FactRow(str(f["step"]), f["path"], _fact(f["path"], f["before"]),
+                       _fact(f["path"], f["after"])) for f in (ex or {}).get("facts", [])],
         more_facts=(ex or {}).get("more_facts", 0), observed=_observed(ex, old, new),
         reproduction=(T.code_block(e["reproduction"], f"{e['id']}-repro",
                                    "Reproduction (torch only; run it on each release)")
@@ -159,7 +168,9 @@ def page(diff: dict[str, Any]) -> DiffPage:
         verdicts=[(v["claim"], v["device"], T.text(v["before"]), T.text(v["after"]),
                    v["changes"]) for v in diff["verdict_changes"]],
         environment=[(k, T.text(old.get(k)), T.text(new.get(k)))
-                     for k in dict.fromkeys([*old, *new]) if k != "build_family"])
+                     for k in dict.fromkeys([*old, *new]) if k != "build_family"],
+        rules=[(r["id"], r["since"], r["what"], r["evidence"])
+               for r in diff.get("release_rules") or []])
 
 
 def render(diff: dict[str, Any]) -> str:

@@ -41,6 +41,7 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
 _QUOTED = re.compile(r"\"[\w.]+\"|'[\w.]+'")  # "addmm_impl_cpu_", 'ComplexFloat'
 _ERROR = re.compile(r"^\w+(?:Error|Exception|Warning): ")
+_SHAPE = re.compile(r"([(\[]) #(?: , #)*(?: ,)? ([)\]])")  # "( # , # )", "[ # ]": a shape
 _CALL = re.compile(r"\.?\b([A-Za-z_]\w*)\s*\(|\s([-+*/@%&|^]|//|\*\*)=?\s")
 
 
@@ -211,15 +212,18 @@ def text_of(value: Any) -> str:
 
 def rewording(a: str, b: str) -> list[tuple[str, str]]:
     """The spans of words that changed between two messages, generalised: a name that lost or
-    gained a suffix is the suffix (``ExpBackward0`` -> ``Exp`` is ``*Backward#`` -> ``*``)."""
+    gained a suffix is the suffix (``ExpBackward0`` -> ``Exp`` is ``*Backward#`` -> ``*``),
+    numbers are ``#`` and a shape of any rank ``( … )`` or ``[ … ]``."""
+    def general(text: str) -> str:  # digits, and a shape of any rank
+        return _SHAPE.sub(r"\1 … \2", _DIGITS.sub("#", text))
     out = []
     for x, y in changed_spans(a, b):
         if x and y and x.startswith(y):
-            out.append(("*" + _DIGITS.sub("#", x[len(y):]), "*"))
+            out.append(("*" + general(x[len(y):]), "*"))
         elif x and y and y.startswith(x):
-            out.append(("*", "*" + _DIGITS.sub("#", y[len(x):])))
+            out.append(("*", "*" + general(y[len(x):])))
         else:
-            out.append((_DIGITS.sub("#", x), _DIGITS.sub("#", y)))
+            out.append((general(x), general(y)))
     return out
 
 

@@ -7,23 +7,10 @@ on each release, the outputs differ exactly where the behaviour changed.
 
 from __future__ import annotations
 
+from ..judge.fingerprint import split
 from . import facts as X
 
-PRELUDE_END = "dev = "
-
-
-def split(source: str) -> tuple[list[str], list[str]]:
-    """A recorded program's script as (prelude lines, one string per step: each top-level
-    statement's lines whole, comments after it included)."""
-    import ast
-    lines = source.splitlines()
-    end = next((i for i, line in enumerate(lines) if line.startswith(PRELUDE_END)), -1)
-    prelude, body = lines[:end + 1], lines[end + 1:]
-    steps = []
-    for node in ast.parse("\n".join(body)).body:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        steps.append("\n".join(body[start - 1:node.end_lineno or node.lineno]))
-    return prelude, steps
+__all__ = ["split", "reproduction", "raising_steps"]
 
 
 def _indent(code: str, by: str = "    ") -> list[str]:

@@ -40,7 +40,7 @@ def operands(code: str, state: dict[str, Any]) -> str:
     return f" ({', '.join(seen[:3])})" if seen else ""
 
 
-def _error(text: Any) -> str:
+def error(text: Any) -> str:
     if not text:
         return "no error"
     kind, _, message = str(text).partition(": ")
@@ -54,7 +54,7 @@ def title(fact: X.Fact, steps: list[str], old_obs: list[dict[str, Any]]) -> str:
     before = states[fact.step - 2] if fact.step >= 2 and fact.step - 2 < len(states) else {}
     where = _code(code) + operands(code, before)
     if fact.category == X.ERROR:
-        return f"{where}: {_error(fact.before)} → {_error(fact.after)}"
+        return f"{where}: {error(fact.before)} → {error(fact.after)}"
     if fact.category == X.WARNING:
         a = ", ".join(w.split(":", 1)[0] for w in fact.before) or "no warning"
         b = ", ".join(w.split(":", 1)[0] for w in fact.after) or "no warning"
@@ -93,9 +93,14 @@ def pattern_title(signature: str, roots: list[X.Fact]) -> str:
     """A rewording seen in many messages: the pattern, then the distinct examples
     (``RuntimeError messages: “…Backward#” → “…” (UnbindBackward0 → Unbind, …)``)."""
     category, kind, spans = signature.split("|", 2)
-    pattern = "; ".join("“{}” → “{}”".format(*(p.strip().replace("*", "…")
-                                               for p in span.split(" -> ", 1)))
-                        for span in spans.split("; "))
+    pairs: list[list[str]] = []
+    for span in spans.split("; "):
+        if " -> " in span or not pairs:
+            pairs.append((span.split(" -> ", 1) + [""])[:2])
+        else:  # the words of a span held "; " themselves
+            pairs[-1][1] += "; " + span
+    pattern = "; ".join("“{}” → “{}”".format(*(p.strip().replace("*", "…") for p in pair))
+                        for pair in pairs)
     examples = []
     for f in roots:
         for x, y in X.changed_spans(X.text_of(f.before), X.text_of(f.after)):
