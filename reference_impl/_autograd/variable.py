@@ -133,6 +133,7 @@ def detach(self: Tensor) -> Tensor:
                     vc=self._vc)
     t._inference = self._inference
     t._conj = self._conj
+    t._neg = self._neg
     return t
 
 
@@ -155,6 +156,7 @@ def data_get(self: Tensor) -> Tensor:
     t = Tensor._new(self._storage, self._offset, self._shape, self._strides, self._dtype)
     t._inference = self._inference
     t._conj = self._conj
+    t._neg = self._neg
     return t
 
 
@@ -187,6 +189,7 @@ def data_set(self: Tensor, new: Tensor) -> None:
     self._storage, self._offset = new._storage, new._offset
     self._shape, self._strides, self._dtype = new._shape, new._strides, new._dtype
     self._conj = new._conj
+    self._neg = new._neg
 
 
 def retain_grad(self: Tensor) -> None:

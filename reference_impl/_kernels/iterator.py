@@ -50,6 +50,8 @@ def result_type(*operands: Operand) -> D.dtype:
             (dims if o.dim() > 0 else zeros).append(o._dtype)
         elif is_scalar(o):
             scalars.append(o)
+        elif getattr(type(o), "is_sparse", False) is True:
+            raise NotModelled("an operation with a sparse operand")
         else:
             raise TypeError(f"result_type: unsupported operand {type(o).__name__}")
     return D.result_type_of(dims, zeros, scalars)
@@ -75,12 +77,13 @@ def missing_kernel(kernel: str, dt: D.dtype) -> Exception:
 
 
 def refuse_barebones(name: str, *dtypes_or_tensors: Any) -> None:
-    """Kernels for uint16/32/64 exist for some ops and not others, by op and device: the model
-    does not guess (see ``dtypes.BAREBONES_UNSIGNED``)."""
+    """Kernels for uint16/32/64 and the float8 types exist for some ops and not others, by op
+    and device: the model does not guess (see ``dtypes.FEW_KERNELS``)."""
     for x in dtypes_or_tensors:
         dt = x._dtype if isinstance(x, Tensor) else x
-        if dt in D.BAREBONES_UNSIGNED:
-            raise NotModelled(f"{name} on {dt} (kernels for uint16/32/64 vary by op)")
+        if dt in D.FEW_KERNELS:
+            raise NotModelled(f"{name} on {dt} (kernels for uint16/32/64 and float8 vary by "
+                              "op)")
 
 
 # ---- memory overlap ---------------------------------------------------------------------------
