@@ -23,7 +23,8 @@ def test_float8_creation_and_casts(dtype: str, device: str) -> None:
         "a = (dt.is_floating_point, dt.is_complex, dt.is_signed, dt.itemsize)",
         "x = torch.tensor([1.5, 300.0, 500.0, 60000.0, -1e9, 0.3, 1e-3, 1e-9, -0.0], dtype=dt, "
         "device=dev)",
-        "o = torch.ones(2, 3, dtype=dt, device=dev).t()", "z = torch.zeros(3, dtype=dt, device=dev)",
+        "o = torch.ones(2, 3, dtype=dt, device=dev).t()",
+        "z = torch.zeros(3, dtype=dt, device=dev)",
         "f = torch.full((2,), 3.3, dtype=dt, device=dev)", "e = x.element_size()",
         "c = torch.tensor([0.3, 0.1, 470.0, 2e5], device=dev).to(dt)", "d = c.to(torch.float64)",
         "z.copy_(torch.tensor([1.1, 2.2, 1e6], device=dev))", "k = x.clone()", "w = o.contiguous()",
@@ -63,8 +64,10 @@ def test_float8_refusals(lines: list[str], device: str) -> None:
                      "meta tensors (torch 2.13)")
 @pytest.mark.claim("CREATE-08")
 @pytest.mark.parametrize("lines", [
-    ["x = torch.ones(2, dtype=torch.float8_e4m3fn, device=dev)", "y = x * torch.ones(2, device=dev)"],
-    ["x = torch.ones(2, dtype=torch.float8_e5m2, device=dev)", "r = x == torch.ones(2, device=dev)"],
+    ["x = torch.ones(2, dtype=torch.float8_e4m3fn, device=dev)",
+     "y = x * torch.ones(2, device=dev)"],
+    ["x = torch.ones(2, dtype=torch.float8_e5m2, device=dev)",
+     "r = x == torch.ones(2, device=dev)"],
     ["x = torch.arange(3, dtype=torch.float8_e5m2, device=dev)"],
 ], ids=["promotion", "compare-float32", "arange"])
 def test_float8_kernel_refusals(lines: list[str], device: str) -> None:
@@ -111,7 +114,8 @@ def test_negative_bit(lines: list[str], device: str) -> None:
     assert_conforms(prog(*lines), device)
 
 
-MV = ["A = torch.arange(6., device=dev).reshape(2, 3)", "v = torch.tensor([1., 2., 3.], device=dev)"]
+MV = ["A = torch.arange(6., device=dev).reshape(2, 3)",
+      "v = torch.tensor([1., 2., 3.], device=dev)"]
 
 
 @pytest.mark.claim("MATH-16", "MATH-05")
@@ -122,7 +126,8 @@ MV = ["A = torch.arange(6., device=dev).reshape(2, 3)", "v = torch.tensor([1., 2
      "e = torch.mv(torch.ones(2, 0, device=dev), torch.ones(0, device=dev))"],
     [*MV, "e = torch.mv(A, torch.ones(2, device=dev))"],
     [*MV, "e = torch.mv(v, v)"], [*MV, "e = torch.mv(A, A)"],
-    [*MV, "e = torch.mv(A.unsqueeze(0), v)"], [*MV, "e = torch.mv(A, torch.tensor(1., device=dev))"],
+    [*MV, "e = torch.mv(A.unsqueeze(0), v)"],
+    [*MV, "e = torch.mv(A, torch.tensor(1., device=dev))"],
     [*MV, "b = torch.mv(A.to(torch.bool), v.to(torch.bool))"],
     [*MV, "o = torch.empty(2, device=dev)", "r = torch.mv(A, v, out=o)",
      "o3 = torch.empty(3, device=dev)", "r3 = torch.mv(A, v, out=o3)"],

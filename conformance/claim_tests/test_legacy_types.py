@@ -58,11 +58,13 @@ def test_legacy_types_instances(device: str) -> None:
 
 @pytest.mark.claim("CREATE-09", "CREATE-06")
 @pytest.mark.parametrize("lines", [
-    ["a = torch.CharTensor(2, 3)", "b = torch.FloatTensor([1, 2])", "c = torch.LongTensor([1.5, 2])",
+    ["a = torch.CharTensor(2, 3)", "b = torch.FloatTensor([1, 2])",
+     "c = torch.LongTensor([1.5, 2])",
      "d = torch.IntTensor([True, 2])", "e = torch.CharTensor()", "f = torch.ShortTensor(0)",
      "g = torch.DoubleTensor(torch.ones(2, dtype=torch.float64))", "h = g.numpy()",
      "j = torch.FloatTensor(torch.Size([2, 3]))", "k = torch.BoolTensor([1, 0, 2])",
-     "m = torch.HalfTensor([1.5])", "n = torch.BFloat16Tensor([1.5])", "q = torch.FloatTensor((1, 2))",
+     "m = torch.HalfTensor([1.5])", "n = torch.BFloat16Tensor([1.5])",
+     "q = torch.FloatTensor((1, 2))",
      "u = torch.ByteTensor(3).dtype", "v = isinstance(torch.CharTensor(2), torch.CharTensor)",
      "w = torch.ByteTensor([-1, 255])", "x = torch.LongTensor(2, 3).stride()"],
     ["g = torch.DoubleTensor(torch.ones(2))"],
