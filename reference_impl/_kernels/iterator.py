@@ -123,10 +123,11 @@ def assert_no_overlap(out: Tensor, inp: Tensor) -> None:
         raise RuntimeError(PARTIAL_OVERLAP)
 
 
-def _ambiguous_overlap(out: Tensor, inp: Tensor) -> bool:
+def _ambiguous_overlap(out: Tensor, inp: Tensor, resized: bool = False) -> bool:
     if out is inp or out._storage is not inp._storage:
         return False
-    return _overlap(out, inp) is MemOverlapStatus.TOO_HARD
+    status = _overlap(out, inp)
+    return status is MemOverlapStatus.TOO_HARD or (resized and status is MemOverlapStatus.PARTIAL)
 
 
 # ---- out= ---------------------------------------------------------------------------------------
@@ -255,16 +256,21 @@ def emit(shape: Sequence[int], dt: D.dtype, dev: device, kernel: Callable[[], An
     ``out`` was resized, as in torch. The kernel returns None when there is no data (meta).
     Values computed from unspecified inputs (``sources``) stay unspecified: element by element
     for ``elementwise`` ops, the whole result otherwise."""
+    resized = False
     if out is None:
         res = Tensor._empty(shape, dt, dev, strides)
     else:
         if resize:
+            resized = tuple(out._shape) != tuple(shape)
             resize_output(out, shape, strides, warnings_=resize_warnings)
         res = out
     taint = propagated_taint(tuple(res._shape), sources, elementwise)
-    if out is not None and any(_ambiguous_overlap(out, s) for s in sources):
-        # Note: ATen checks overlap only for dense layouts; when out and an input share memory
-        # in a layout too hard to check, the result depends on the kernel's iteration order.
+    if out is not None and any(_ambiguous_overlap(out, s, resized) for s in sources):
+        # Note: ATen checks overlap only for dense layouts, and before it resizes out; when out
+        # and an input share memory in a layout too hard to check, or overlap only once out
+        # was resized (an empty as_strided view of the input's storage grown into it), the
+        # result depends on the kernel's iteration order (seen on torch 2.13: neg(t, out=v)
+        # reads elements it already wrote).
         taint = np.ones(tuple(res._shape), dtype=np.bool_)
     values = kernel()
     if isinstance(values, Unspecified):
