@@ -126,14 +126,15 @@ MV = ["A = torch.arange(6., device=dev).reshape(2, 3)",
      "e = torch.mv(torch.ones(2, 0, device=dev), torch.ones(0, device=dev))"],
     [*MV, "e = torch.mv(A, torch.ones(2, device=dev))"],
     [*MV, "e = torch.mv(v, v)"], [*MV, "e = torch.mv(A, A)"],
-    [*MV, "e = torch.mv(A.unsqueeze(0), v)"],
+    [*MV, "e = torch.mv(A.unsqueeze(0), v)"], [*MV, "e = torch.mv(v[0], v)"],
     [*MV, "e = torch.mv(A, torch.tensor(1., device=dev))"],
     [*MV, "b = torch.mv(A.to(torch.bool), v.to(torch.bool))"],
     [*MV, "o = torch.empty(2, device=dev)", "r = torch.mv(A, v, out=o)",
      "o3 = torch.empty(3, device=dev)", "r3 = torch.mv(A, v, out=o3)"],
     [*MV, "A.requires_grad_()", "w = v.clone().requires_grad_()", "y = torch.mv(A, w)",
      "y.sum().backward()", "z = (A @ w).sum()", "z.backward()"],
-], ids=["values", "size", "vector", "matrix", "batch", "scalar", "bool", "out", "autograd"])
+], ids=["values", "size", "vector", "matrix", "batch", "0-dim", "scalar", "bool", "out",
+        "autograd"])
 def test_mv(lines: list[str], device: str) -> None:
     """mv of an (n, m) matrix and an m-vector is an n-vector; other shapes raise; out= is
     resized; MvBackward0 gives grad.ger(vec) and self.t().mv(grad)."""

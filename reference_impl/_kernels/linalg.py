@@ -136,6 +136,10 @@ def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     (n x m) tensor, vec is a 1-D tensor of size m, out will be 1-D of size n." "This function
     does not broadcast." ATen computes it as addmv into the result (or ``out``), whose dtype
     its message names first."""
+    if input.dim() == 0 and input.device.type != "meta":
+        # The CPU and CUDA kernels read input.size(0) before checking dims (seen on torch
+        # 2.13); the meta function checks dims first.
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input.dim() != 2 or vec.dim() != 1:
         raise RuntimeError("vector + matrix @ vector expected, got 1, "
                            f"{input.dim()}, {vec.dim()}")
