@@ -196,7 +196,10 @@ def retain_grad(self: Tensor) -> None:
     """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.retain_grad.html"""
     if not self.requires_grad:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-    if self.grad_fn is None or self._retains_grad:
+    # Note: torch's C++ is_leaf() reads the node field itself, without rebuilding a view's
+    # node (which raises for a no_grad view whose base changed in place): such a view is a
+    # leaf here, and retain_grad() does nothing (seen on torch 2.13).
+    if self._grad_fn is None or self._retains_grad:
         return
     self._retains_grad = True
     self.grad_fn._retained[self._output_nr] = self
