@@ -379,8 +379,13 @@ class Pointwise:
         refuse_barebones(self.name, compute, *tensors)
         if precheck is not None:
             precheck(compute)
+        # An out= with the negative bit goes through torch's math-bit fallback, which runs the
+        # op into a resolved temporary and copies it back: no overlap check with the inputs
+        # (seen on torch 2.13: add(t, 2, out=t.conj().imag) of a complex t raises the cast
+        # error, where out=t.imag raises the overlap error).
+        through_temporary = out is not None and (self.out_through_temporary or out._neg)
         shape = _iterator_shape(tensors, target, inplace is not None,
-                                partial=not (self.out_through_temporary and out is not None))
+                                partial=not through_temporary)
         if check is not None:
             check(compute)
         if target is not None:
