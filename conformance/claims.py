@@ -513,6 +513,30 @@ _CLAIMS = [
           "type (torch.CharTensor) or its name, and returns the original object when it is "
           "already of that type; the legacy types' instances are the CPU tensors of their "
           "dtype, and an unknown name raises ValueError."),
+    # ---- issue 17 (breadth2): float8, sparse, typed constructors, the negative bit, mv ----
+    Claim("CREATE-08", "CREATE", DOC + "tensor_attributes.html#torch-dtype",
+          "torch.float8_e4m3fn and torch.float8_e5m2 are 1-byte floating-point dtypes: "
+          "factories, torch.tensor, to() and copy_ store values rounded to the nearest "
+          "representable one (e4m3fn saturates at 448, e5m2 overflows to inf), they promote "
+          "with no other dtype, and NumPy has no counterpart: numpy() raises TypeError."),
+    Claim("CREATE-09", "CREATE", DOC + "tensors.html#torch.Tensor",
+          "The legacy typed constructors (torch.CharTensor(2, 3), torch.FloatTensor([1, 2]), "
+          "...) behave as torch.Tensor(...) in their own dtype: sizes allocate, a sequence is "
+          "converted (integers checked for overflow), and only a CPU tensor of that dtype is "
+          "accepted as is."),
+    Claim("BRIDGE-10", "BRIDGE", GEN + "torch.Tensor.to_sparse.html",
+          "to_sparse() returns a tensor of layout torch.sparse_coo with the same size, dtype "
+          "and device; numpy() refuses a sparse layout with TypeError, even with force=True, "
+          "and to_dense() gives the values back."),
+    Claim("BRIDGE-11", "BRIDGE", GEN + "torch.is_neg.html",
+          "The imaginary part of a conjugate view (x.conj().imag) is a view with the negative "
+          "bit set: is_neg() is True, reads are negated, writes store negated values in x, "
+          "its views keep the bit and copies do not; resolve_neg() materialises it, and "
+          "numpy() refuses it unless force=True."),
+    Claim("MATH-16", "MATH", GEN + "torch.mv.html",
+          "torch.mv(input, vec): for an (n x m) matrix and a vector of size m, a 1-D result "
+          "of size n; it does not broadcast: other dims, a wrong size or mixed dtypes raise "
+          "RuntimeError; its gradient flows to both operands (MvBackward0)."),
 ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _CLAIMS}

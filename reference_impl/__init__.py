@@ -34,6 +34,8 @@ from ._core.dtypes import (
     complex64,
     complex128,
     dtype,
+    float8_e4m3fn,
+    float8_e5m2,
     float16,
     float32,
     float64,
@@ -55,7 +57,15 @@ from ._core.errors import (
     module_getattr,
 )
 from ._core.layout import broadcast_shapes_ref as _broadcast_shapes_ref
-from ._core.layout import channels_last, contiguous_format, memory_format, preserve_format
+from ._core.layout import (
+    channels_last,
+    contiguous_format,
+    layout,
+    memory_format,
+    preserve_format,
+    sparse_coo,
+    strided,
+)
 from ._core.modes import (
     is_grad_enabled,
     is_inference_mode_enabled,
@@ -115,6 +125,7 @@ from ._functions.ops import (
     min,
     mm,
     mul,
+    mv,
     ne,
     neg,
     norm,
@@ -142,6 +153,7 @@ from ._functions.shaping import (
     unflatten,
     vsplit,
 )
+from ._functions.sparse import SparseTensor as _SparseTensor
 from ._functions.views import (
     as_strided,
     broadcast_to,
@@ -222,7 +234,7 @@ def broadcast_shapes(*shapes: object) -> Size:
 
 
 def is_tensor(obj: object) -> builtins.bool:
-    return isinstance(obj, Tensor)
+    return isinstance(obj, (Tensor, _SparseTensor))
 
 
 def numel(input: Tensor) -> builtins.int:

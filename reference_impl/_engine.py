@@ -12,6 +12,7 @@ buffers, stealing and the gradient layout contract).
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -224,11 +225,16 @@ class GraphTask:
                 self.deliver(fn, nr, g, None, k)
         ready: list[tuple[int, int, Node]] = []
         queued: set[int] = set()
+        pushed = itertools.count()
 
         def enqueue(fn: Node) -> None:
+            # Ties (every AccumulateGrad has the largest sequence number) run in the order they
+            # became ready, as torch's ready queue does: of x + y, x's AccumulateGrad runs
+            # first, so it copies a gradient y's still holds and y's steals it (seen on torch
+            # 2.13 through .grad's version). The order of the addresses decided it before.
             if id(fn) not in queued:
                 queued.add(id(fn))
-                heapq.heappush(ready, (-fn._seq, id(fn), fn))
+                heapq.heappush(ready, (-fn._seq, next(pushed), fn))
         for fn, _ in root_edges:
             if fn is not None and self.reached.get(id(fn)) and self.deps.get(id(fn), 0) == 0:
                 enqueue(fn)

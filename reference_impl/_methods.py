@@ -19,7 +19,7 @@ from ._core import dtypes as D
 from ._core.errors import missing_api
 from ._core.tensor import Tensor
 from ._engine import tensor_backward
-from ._functions import arith, conversion, indexing, legacy_types, ops, shaping, views
+from ._functions import arith, conversion, indexing, legacy_types, ops, shaping, sparse, views
 from ._kernels import creation
 
 # ---- methods that are the function of the same name (self first) -----------------------------
@@ -35,7 +35,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "all": ops.all, "any": ops.any, "max": ops.max, "min": ops.min, "argmax": ops.argmax,
     "argmin": ops.argmin, "std": ops.std, "var": ops.var, "norm": ops.norm,
     "cumsum": ops.cumsum, "sort": ops.sort, "topk": ops.topk, "allclose": ops.allclose,
-    "equal": ops.equal, "mm": ops.mm,
+    "equal": ops.equal, "mm": ops.mm, "mv": ops.mv, "to_sparse": sparse.to_sparse,
     "bmm": ops.bmm, "matmul": arith.matmul, "clone": ops.clone, "contiguous": ops.contiguous,
     "fill_": ops.fill_, "zero_": ops.zero_, "copy_": ops.copy_, "scatter_": ops.scatter_,
     "flip": ops.flip, "resize_": ops.resize_,
@@ -87,6 +87,8 @@ PROPERTIES: dict[str, property] = {
     "mH": property(shaping.mH),
     "real": property(views.real),
     "imag": property(views.imag),
+    "layout": property(sparse.strided_layout),
+    "is_sparse": property(sparse.is_sparse),
 }
 
 # torch's alternative names: each is the same method (and in-place method) as its target.

@@ -54,3 +54,31 @@ def test_legacy_types_instances(device: str) -> None:
         "e = torch.LongTensor.dtype", "f = torch.BFloat16Tensor.dtype",
         "g = [t.dtype for t in (torch.BoolTensor, torch.ShortTensor, torch.IntTensor, "
         "torch.HalfTensor, torch.DoubleTensor)]"), device)
+
+
+@pytest.mark.claim("CREATE-09", "CREATE-06")
+@pytest.mark.parametrize("lines", [
+    ["a = torch.CharTensor(2, 3)", "b = torch.FloatTensor([1, 2])",
+     "c = torch.LongTensor([1.5, 2])",
+     "d = torch.IntTensor([True, 2])", "e = torch.CharTensor()", "f = torch.ShortTensor(0)",
+     "g = torch.DoubleTensor(torch.ones(2, dtype=torch.float64))", "h = g.numpy()",
+     "j = torch.FloatTensor(torch.Size([2, 3]))", "k = torch.BoolTensor([1, 0, 2])",
+     "m = torch.HalfTensor([1.5])", "n = torch.BFloat16Tensor([1.5])",
+     "q = torch.FloatTensor((1, 2))",
+     "u = torch.ByteTensor(3).dtype", "v = isinstance(torch.CharTensor(2), torch.CharTensor)",
+     "w = torch.ByteTensor([-1, 255])", "x = torch.LongTensor(2, 3).stride()"],
+    ["g = torch.DoubleTensor(torch.ones(2))"],
+    ["g = torch.IntTensor(torch.ones(2, dtype=torch.int64))"],
+    ["g = torch.FloatTensor(torch.ones(2, device=dev))"],
+    ["h = torch.FloatTensor(2, 3, device=dev)"],
+    ["i = torch.FloatTensor(-1)"], ["l = torch.ByteTensor([-1, 300])"],
+    ["l = torch.CharTensor([[1, 2], [3, 128]])"], ["o = torch.FloatTensor([1j])"],
+    ["p = torch.FloatTensor(2.5)"], ["r = torch.FloatTensor([[1, 2], [3]])"],
+], ids=["allocate-and-convert", "other-dtype", "other-int-dtype", "device-tensor", "device",
+        "negative-size", "uint8-overflow", "int8-overflow", "complex", "not-a-sequence",
+        "ragged"])
+def test_typed_constructors(lines: list[str], device: str) -> None:
+    """torch.CharTensor(2, 3) allocates int8, torch.FloatTensor([1, 2]) converts to float32
+    (ints checked for overflow, uint8 letting -1 wrap); a tensor passes as is only when it is a
+    CPU tensor of the type's dtype (TypeError); devices other than the CPU are refused."""
+    assert_conforms(prog(*lines), device)

@@ -356,6 +356,8 @@ def _strided_facts(t: Any, names_by_id: dict[int, str], with_values: bool) -> Fa
         facts["is_inference"] = True
     if t.is_complex() and t.is_conj():
         facts["is_conj"] = True
+    if t.is_neg():  # the negative bit (x.conj().imag and its views)
+        facts["is_neg"] = True
     if with_values and str(t.device) != "meta" and not _within_storage(t):
         facts["values"] = "<unobservable: the shape addresses bytes past the storage>"
     elif with_values and str(t.device) != "meta":

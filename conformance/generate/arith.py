@@ -162,6 +162,8 @@ ARITH_OPS: Table[str] = Table("arith op", [
     _join("cat"),
     _join("stack"),
     Op("flip", lambda d, s: f"{s.name}.flip({_dim(d, s)})"),
+    # issue 17 (breadth2): matrix by vector
+    _product("mv", lambda d, s, k: (k,), 2),
 ])
 
 

@@ -246,6 +246,10 @@ def operand(d: Drafter, like: str, *, kinds: str = "all") -> str:
     if str(t.dtype) == "torch.float16" and kinds == "all":
         kinds = "real"  # float16 with complex promotes to complex32, which is not modelled
     dt = d.draw(dtypes(kinds), label="other dtype")
+    if dt == "float16" and "complex" in str(t.dtype):
+        # The other way round too: a float16 tensor with a complex 0-dim one is complex32
+        # (a deep-profile run drew complex128 0-dim + float16 (2,)).
+        dt = "float32"
     shp = () if kind == "zero-dim" else both_ways_shape(d, shape) if kind == "both ways" \
         else clashing_shape(d, shape) if kind == "clash" else broadcastable_shape(d, shape)
     return source(d, dtype=dt, shape=shp)

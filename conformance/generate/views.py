@@ -233,7 +233,9 @@ def _unfold_fits(s: Subject) -> bool:
 
 
 def _complex_view(d: Drafter, s: Subject) -> str:
-    form = d.draw(st.sampled_from(["real", "imag", "view_as_real"]), label="complex view")
+    # conj().imag: a view with the negative bit (issue 17, breadth2)
+    form = d.draw(st.sampled_from(["real", "imag", "view_as_real", "conj().imag"]),
+                  label="complex view")
     return f"torch.view_as_real({s.name})" if form == "view_as_real" else f"{s.name}.{form}"
 
 

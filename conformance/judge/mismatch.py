@@ -59,7 +59,8 @@ FACT_EXPR = {
 # autograd node inside a message ("output 0 of AddBackward0" on torch 2.11, "output 0 of Add"
 # on 2.13). Whether an error is raised, its type and its key phrase are compared.
 _SOURCE_SUFFIX = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
-_NODE_NAME = re.compile(r"\b([Oo]utput \d+ of )\w+")
+# A node's name, C++ namespaces included ("output 0 of torch::autograd::CopySlices" on 2.13).
+_NODE_NAME = re.compile(r"\b([Oo]utput \d+ of )[\w:]+")
 _ERROR_TEXT = re.compile(r"^(\w+): (.*)$", re.DOTALL)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import autograd_api as api
+from . import bits_ops as bits
 from . import breadth_ops as ops
 
 PROGRAMS = "conformance/claim_tests/test_programs.py"
@@ -22,6 +23,7 @@ REDUCTIONS = "conformance/claim_tests/test_reductions.py"
 INDEXING = "conformance/claim_tests/test_indexing_rules.py"
 SHAPES = "conformance/claim_tests/test_shapes_and_scalars.py"
 RANDOM = "conformance/claim_tests/test_random.py"
+BITS = "conformance/claim_tests/test_bits_and_layouts.py"
 
 
 @dataclass(frozen=True)
@@ -1072,6 +1074,24 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("index_select_out_resized_silently",
            "torch.index_select empties a wrong-shaped out= first, so the resize never warns.",
            ("OUT-05",), f"{SHAPES}::test_out_rules", ops.index_select_out_resized_silently),
+    # ---- issue 17's second breadth pass (breadth2): patches in bits_ops.py ----
+    Mutant("float8_e4m3fn_overflows_to_nan",
+           "A cast to float8_e4m3fn gives NaN past 448 instead of saturating.",
+           ("CREATE-08",), f"{BITS}::test_float8_creation_and_casts",
+           bits.float8_e4m3fn_overflows_to_nan),
+    Mutant("sparse_numpy_densifies",
+           "numpy() of a sparse tensor returns its dense values instead of raising TypeError.",
+           ("BRIDGE-10",), f"{BITS}::test_to_sparse_and_the_bridge", bits.sparse_numpy_densifies),
+    Mutant("typed_constructor_casts_tensors",
+           "torch.DoubleTensor(t) (and IntTensor, FloatTensor) casts a tensor of another "
+           "dtype instead of refusing it.", ("CREATE-09",),
+           "conformance/claim_tests/test_legacy_types.py::test_typed_constructors",
+           bits.typed_constructor_casts_tensors),
+    Mutant("conj_imag_resolved",
+           "x.conj().imag is the imaginary part of a resolved copy: no negative bit, no view.",
+           ("BRIDGE-11",), f"{BITS}::test_negative_bit", bits.conj_imag_resolved),
+    Mutant("mv_is_matmul", "torch.mv and Tensor.mv accept what matmul accepts (vectors, batches).",
+           ("MATH-16",), f"{BITS}::test_mv", bits.mv_is_matmul),
     # -- random sampling (issue 20) --
     Mutant("randn_drops_requires_grad", "torch.randn ignores requires_grad=True.",
            ("CREATE-20",), f"{RANDOM}::test_random_factories", _randn_drops_requires_grad),

@@ -133,6 +133,7 @@ def detach(self: Tensor) -> Tensor:
                     vc=self._vc)
     t._inference = self._inference
     t._conj = self._conj
+    t._neg = self._neg
     return t
 
 
@@ -155,6 +156,7 @@ def data_get(self: Tensor) -> Tensor:
     t = Tensor._new(self._storage, self._offset, self._shape, self._strides, self._dtype)
     t._inference = self._inference
     t._conj = self._conj
+    t._neg = self._neg
     return t
 
 
@@ -187,13 +189,17 @@ def data_set(self: Tensor, new: Tensor) -> None:
     self._storage, self._offset = new._storage, new._offset
     self._shape, self._strides, self._dtype = new._shape, new._strides, new._dtype
     self._conj = new._conj
+    self._neg = new._neg
 
 
 def retain_grad(self: Tensor) -> None:
     """https://docs.pytorch.org/docs/stable/generated/torch.Tensor.retain_grad.html"""
     if not self.requires_grad:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-    if self.grad_fn is None or self._retains_grad:
+    # Note: torch's C++ is_leaf() reads the node field itself, without rebuilding a view's
+    # node (which raises for a no_grad view whose base changed in place): such a view is a
+    # leaf here, and retain_grad() does nothing (seen on torch 2.13).
+    if self._grad_fn is None or self._retains_grad:
         return
     self._retains_grad = True
     self.grad_fn._retained[self._output_nr] = self

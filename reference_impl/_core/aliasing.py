@@ -24,6 +24,7 @@ def view_of(src: Tensor, shape: Sequence[int], strides: Sequence[int], offset: i
                     base=root if track else None, is_view=track)
     t._inference = src._inference
     t._conj = src._conj
+    t._neg = src._neg
     _record_view(src, t)
     return t
 

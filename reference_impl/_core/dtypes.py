@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import NotModelled
+from .float8 import E4M3FN, E5M2
 from .release import follows
 
 __all__ = [
     "dtype", "bool_", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
     "float32", "float64", "complex64", "complex128", "uint16", "uint32", "uint64",
-    "bcomplex32", "ALL_DTYPES", "BAREBONES_UNSIGNED", "promote_types",
+    "bcomplex32", "float8_e4m3fn", "float8_e5m2", "ALL_DTYPES", "BAREBONES_UNSIGNED", "FLOAT8",
+    "promote_types",
     "get_default_dtype", "set_default_dtype", "can_cast", "result_type_of", "from_numpy_dtype",
 ]
 
@@ -112,6 +114,20 @@ BAREBONES_UNSIGNED: tuple[dtype, ...] = (uint16, uint32, uint64)
 bcomplex32 = dtype("bcomplex32", 4, "c", np.uint32, np.complex64, "BComplex32",
                    "c10::complex<c10::BFloat16>")
 
+# The 8-bit floating-point types (``_core/float8.py``, issue 17): stored as their bit patterns
+# (uint8), computed in float32. torch has kernels for few ops on them (copies, casts, fill,
+# indexing, abs, comparisons among them; not add or sum), so the model keeps their data and
+# refuses their arithmetic (NotModelled) as it does for uint16/32/64; promotion with any other
+# dtype raises, and NumPy has no such types (numpy() refuses them).
+float8_e4m3fn = dtype("float8_e4m3fn", 1, "f", np.uint8, np.float32, "Float8_e4m3fn",
+                      "c10::Float8_e4m3fn")
+float8_e5m2 = dtype("float8_e5m2", 1, "f", np.uint8, np.float32, "Float8_e5m2",
+                    "c10::Float8_e5m2")
+FLOAT8: tuple[dtype, ...] = (float8_e4m3fn, float8_e5m2)
+_FLOAT8_FORMAT = {float8_e4m3fn: E4M3FN, float8_e5m2: E5M2}
+# dtypes with few kernels: the model refuses arithmetic on them rather than guess which exist.
+FEW_KERNELS: tuple[dtype, ...] = BAREBONES_UNSIGNED + FLOAT8
+
 # NumPy dtype -> torch dtype, every one torch maps; bfloat16 has no NumPy counterpart (its
 # storage type is uint16's).
 _FROM_NUMPY = {np.dtype(d.storage_np): d for d in ALL_DTYPES + BAREBONES_UNSIGNED
@@ -151,6 +167,9 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """torch.promote_types: the smallest dtype both can be cast to without losing category."""
     if a is b:
         return a
+    if a in FLOAT8 or b in FLOAT8:
+        raise RuntimeError("Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{a.scalar_type} and {b.scalar_type}")
     if (a in BAREBONES_UNSIGNED or b in BAREBONES_UNSIGNED) and a.kind in "biu" \
             and b.kind in "biu":
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
@@ -177,6 +196,9 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
+    if d in FLOAT8:
+        # torch looks up a legacy storage class for the dtype, and float8 has none.
+        raise TypeError(f"couldn't find storage object {d.scalar_type}Storage")
     if d not in (float32, float64, float16, bfloat16):
         raise TypeError("only floating-point types are supported as the default type")
     _default_dtype[0] = d
@@ -191,6 +213,18 @@ def default_complex_dtype() -> dtype:
         # Note: torch gives complex32 (ComplexHalf, "experimental"), which is not modelled.
         raise NotModelled("complex numbers under set_default_dtype(torch.float16) (complex32)")
     return complex128 if d is float64 else complex64
+
+
+def int_scalar_fits(value: int | float, d: dtype) -> bool:
+    """c10's ``overflows`` for an integral dtype: a float must lie within the dtype's range
+    (NaN never does); an int within it too, except that an unsigned dtype lets a negative int
+    wrap as two's complement down to -max (``torch.zeros(2, dtype=torch.uint8).fill_(-1)``
+    stores 255; -256 overflows)."""
+    info = np.iinfo(d.storage_np)
+    if isinstance(value, float):
+        return bool(info.min <= value <= info.max)  # False for NaN
+    low = -int(info.max) if d.kind == "u" else int(info.min)
+    return low <= value <= int(info.max)
 
 
 def can_cast(from_: dtype, to: dtype) -> bool:
@@ -272,10 +306,11 @@ def bf16_decode(bits: np.ndarray) -> np.ndarray:
 def to_storage(values: np.ndarray, d: dtype) -> np.ndarray:
     """Cast computed values to what a storage of dtype ``d`` holds (torch's cast rules)."""
     v = np.asarray(values)
-    if d is bfloat16:
+    if d is bfloat16 or d in FLOAT8:
         if v.dtype.kind == "c":
             v = v.real
-        return bf16_encode(v.astype(np.float32))
+        v32 = v.astype(np.float32)
+        return bf16_encode(v32) if d is bfloat16 else _FLOAT8_FORMAT[d].encode(v32)
     if d.kind != "c" and v.dtype.kind == "c":
         v = v.real  # torch casts complex to real by dropping the imaginary part
     if d is bool_:
@@ -293,6 +328,8 @@ def from_storage(raw: np.ndarray, d: dtype) -> np.ndarray:
     """Storage elements as arithmetic values (bfloat16 widened to float32)."""
     if d is bfloat16:
         return bf16_decode(raw)
+    if d in FLOAT8:
+        return _FLOAT8_FORMAT[d].decode(raw)
     return raw
 
 

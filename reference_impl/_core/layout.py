@@ -461,3 +461,18 @@ class memory_format:  # noqa: N801 - torch's name
 contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
+
+
+class layout:  # noqa: N801 - torch's name
+    """``torch.layout``: how a tensor's elements are stored (``torch.strided``: dense, with
+    strides; ``torch.sparse_coo``: indices and values)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")

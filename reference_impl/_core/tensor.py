@@ -49,8 +49,8 @@ class Tensor(metaclass=_TensorMeta):
     """A strided view onto a Storage. Construct through the factories, never directly."""
 
     __slots__ = (
-        # the strided view: storage, offset, sizes, strides, dtype, conjugate bit
-        "_storage", "_offset", "_shape", "_strides", "_dtype", "_conj",
+        # the strided view: storage, offset, sizes, strides, dtype, conjugate and negative bits
+        "_storage", "_offset", "_shape", "_strides", "_dtype", "_conj", "_neg",
         # aliasing: the version counter shared with views, the view's base and metadata
         "_vc", "_base_t", "_view", "_attr_version", "_creation", "_creation_inherited",
         "_inference",
@@ -88,6 +88,7 @@ class Tensor(metaclass=_TensorMeta):
         t._strides = tuple(strides)
         t._dtype = dt
         t._conj = False
+        t._neg = False
         t._vc = vc if vc is not None else VersionCounter()
         t._base_t = base
         t._view = is_view
@@ -235,8 +236,11 @@ class Tensor(metaclass=_TensorMeta):
 
     def _values(self) -> np.ndarray:
         """A fresh NumPy array of this tensor's values (bfloat16 widened to float32; a tensor
-        with the conjugate bit reads its storage conjugated)."""
+        with the conjugate bit reads its storage conjugated, one with the negative bit
+        negated)."""
         values = np.array(from_storage(self._raw(), self._dtype), copy=True)
+        if self._neg:
+            values = -values
         return np.conj(values) if self._conj else values
 
     def _write(self, values: Any) -> None:
@@ -245,6 +249,7 @@ class Tensor(metaclass=_TensorMeta):
             return
         raw = self._raw()
         values = np.conj(values) if self._conj else values
+        values = -np.asarray(values) if self._neg else values
         raw[...] = to_storage(np.broadcast_to(np.asarray(values), self._shape), self._dtype)
         self._written_bytes()[...] = True
 

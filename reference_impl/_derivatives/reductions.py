@@ -30,6 +30,7 @@ from .._functions.ops import (
     mean,
     mm,
     mul,
+    mv,
     ne,
     pow,
     sub,
@@ -122,6 +123,19 @@ def f_mm(result: Any, a: Tensor, b: Tensor, **_: Any) -> Plan:
             gb = t(mm(t(g[0]), m1)) if b_colmajor else mm(t(m1), g[0])
         return [ga, gb]
     return "MmBackward0", [a, b], [s for s in (sa, sb) if s], bw
+
+
+@derivative("mv")
+def f_mv(result: Any, a: Tensor, vec: Tensor, **_: Any) -> Plan:
+    """mv's formulas (derivatives.yaml): self: grad.ger(vec), vec: self.t().mv(grad); as
+    codegen does, each operand is saved only for the other's formula."""
+    sv = S(vec) if requires_grad(a) else None
+    sa = S(a) if requires_grad(vec) else None
+
+    def bw(g: list[Any]) -> list[Any]:
+        return [mul(unsqueeze(g[0], 1), sv.tensor) if sv else None,
+                mv(t(sa.tensor), g[0]) if sa else None]
+    return "MvBackward0", [a, vec], [s for s in (sa, sv) if s], bw
 
 
 @derivative("addmm")

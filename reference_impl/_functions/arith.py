@@ -19,8 +19,8 @@ from .._core.tensor import Tensor
 from .._kernels import linalg as LA
 from .._kernels import pointwise as P
 from .._kernels.creation import tensor
-from .ops import add, div, ge, mm, mul, neg, pow, sub, where
-from .views import t, unsqueeze
+from .ops import add, div, ge, mm, mul, mv, neg, pow, sub, where
+from .views import unsqueeze
 
 
 def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -36,8 +36,10 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     da, db = input.dim(), other.dim()
     with suspended():
         res = LA.matmul(input, other, other_requires_grad=other.requires_grad)  # checks first
-    if db == 1 and da in (1, 2):
-        return _matrix_vector(res, input, other)
+    if db == 1 and da == 2:
+        return mv(input, other)
+    if db == 1 and da == 1:
+        return _dot(res, input, other)
     if da == 2 and db == 2:
         return mm(input, other)
     if da == 1 and db == 2:
@@ -52,19 +54,14 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     raise NotModelled("autograd through batched matmul")
 
 
-def _matrix_vector(res: Tensor, input: Tensor, other: Tensor) -> Tensor:
-    # Note: as codegen does, each operand is saved only for the other's formula (mv's
-    # self: grad.ger(vec) needs vec, vec: self.t().mv(grad) needs self).
+def _dot(res: Tensor, input: Tensor, other: Tensor) -> Tensor:
+    # Note: as codegen does, each operand is saved only for the other's formula.
     sb = S(other) if requires_grad(input) else None
     sa = S(input) if requires_grad(other) else None
     saved = [s for s in (sa, sb) if s]
-    if input.dim() == 1:
-        return record(res, "DotBackward0", [input, other], saved, lambda g: [
-            mul(g[0], sb.tensor) if sb else None,
-            mul(g[0], sa.tensor) if sa else None])
-    return record(res, "MvBackward0", [input, other], saved, lambda g: [
-        mul(unsqueeze(g[0], 1), sb.tensor) if sb else None,
-        matmul(t(sa.tensor), g[0]) if sa else None])
+    return record(res, "DotBackward0", [input, other], saved, lambda g: [
+        mul(g[0], sb.tensor) if sb else None,
+        mul(g[0], sa.tensor) if sa else None])
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:

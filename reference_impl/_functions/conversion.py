@@ -132,7 +132,7 @@ def numpy(self: Tensor, *, force: bool = False) -> np.ndarray:
         t = detach(self)
         if t.device.type != "cpu":
             t = to(t, "cpu")
-        t = resolve_conj(t)
+        t = resolve_neg(resolve_conj(t))
     # Note: torch's tensor_to_numpy checks the device first, and the graph only while grad
     # mode is on (under no_grad a tensor that requires grad converts).
     if t.device.type != "cpu":
@@ -144,8 +144,12 @@ def numpy(self: Tensor, *, force: bool = False) -> np.ndarray:
     if t._conj:
         raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. Use "
                            "tensor.resolve_conj().numpy() instead.")
-    if t._dtype is D.bfloat16:
-        raise TypeError("Got unsupported ScalarType BFloat16")
+    if t._neg:
+        raise RuntimeError("Can't call numpy() on Tensor that has negative bit set. Use "
+                           "tensor.resolve_neg().numpy() instead.")
+    if t._dtype is D.bfloat16 or t._dtype in D.FLOAT8:
+        # NumPy has no such type; force=True does not help (seen on torch 2.13).
+        raise TypeError(f"Got unsupported ScalarType {t._dtype.scalar_type}")
     return t._raw()
 
 
@@ -169,16 +173,18 @@ def is_conj(self: Tensor) -> bool:
 
 def is_neg(self: Tensor) -> bool:
     """https://docs.pytorch.org/docs/stable/generated/torch.is_neg.html
-    Note: only views such as conj().imag carry the negative bit, and the model has none of
-    them, so no modelled tensor has it set."""
-    return False
+    "Returns True if the input is a negative tensor i.e. its negative bit is set to True."
+    The imaginary part of a conjugate view (``x.conj().imag``) has it, and its views keep it."""
+    return bool(self._neg)
 
 
 def resolve_neg(self: Tensor) -> Tensor:
     """https://docs.pytorch.org/docs/stable/generated/torch.resolve_neg.html
     "Returns a new tensor with materialized negation if input's negative bit is set to True,
-    else returns input." (Never set on a modelled tensor: see is_neg.)"""
-    return self
+    else returns input." The copy keeps the layout (preserve_format)."""
+    if not self._neg:
+        return self
+    return clone(self)
 
 
 def resolve_conj(self: Tensor) -> Tensor:
@@ -249,22 +255,31 @@ def _has_complex(data: Any) -> bool:
     return isinstance(data, complex)
 
 
-def legacy_new(cls: type, *args: Any, device: DeviceLike | None = None) -> Tensor:
+def legacy_new(cls: type, *args: Any, device: DeviceLike | None = None,
+               _typed: D.dtype | None = None, **kwargs: Any) -> Tensor:
     """https://docs.pytorch.org/docs/stable/tensors.html#torch.Tensor
     "To create a tensor with specific size, use torch.* tensor creation ops": the legacy
     constructor torch.Tensor(*sizes) allocates an uninitialised tensor of the default dtype,
     torch.Tensor(sequence) converts the data to the default dtype, torch.Tensor(tensor) is an
-    alias of the tensor (its dtype kept), and torch.Tensor() is empty; only CPU tensors."""
+    alias of the tensor (its dtype kept), and torch.Tensor() is empty; only CPU tensors.
+    A legacy type (``torch.CharTensor(2, 3)``, ``_typed``) does the same in its own dtype, and
+    aliases only a CPU tensor of that dtype (TypeError otherwise)."""
+    if kwargs:
+        raise NotModelled(f"the legacy constructor with {', '.join(kwargs)}=")
     if device is not None and canonical(device).type != "cpu":
         raise RuntimeError("legacy constructor expects device type: cpu but device type: "
                            f"{canonical(device).type} was passed")
     if any(isinstance(a, (bool, np.ndarray, np.generic)) for a in args):
         raise NotModelled("torch.Tensor(...) of bools or NumPy values")
-    dt = D.get_default_dtype()
+    dt = D.get_default_dtype() if _typed is None else _typed
     if not args:
         return Tensor._empty((0,), dt, canonical("cpu"))
     if len(args) == 1 and isinstance(args[0], Tensor):
         src = args[0]
+        if _typed is not None and (src._dtype is not _typed or src.device.type != "cpu"):
+            # Note: the message goes on to print both TensorOptions in full, each release in
+            # its own format; the key phrase names the options expected.
+            raise TypeError(f"expected TensorOptions(dtype={_typed.c_name}, device=cpu")
         if src.requires_grad:
             raise NotModelled("torch.Tensor(t) of a tensor that requires grad")
         return view_of(src, src._shape, src._strides, src._offset)

@@ -18,7 +18,7 @@ from typing import Any
 from .._core import dtypes as D
 from .._core.errors import NotModelled
 from .._core.tensor import Tensor
-from .conversion import to
+from .conversion import legacy_new, to
 
 
 class tensortype(builtins.type):  # noqa: N801 - named as torch names it
@@ -31,9 +31,9 @@ class tensortype(builtins.type):  # noqa: N801 - named as torch names it
         return isinstance(obj, Tensor) and obj._dtype is cls.dtype and obj.device.type == "cpu"
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        # Note: the legacy constructor (torch.Tensor(2, 3) with the type's dtype) is modelled
-        # once, for torch.Tensor, not here.
-        raise NotModelled(f"the legacy constructor torch.{cls.__name__}(...)")
+        """``torch.CharTensor(2, 3)``, ``torch.FloatTensor([1, 2])``: the legacy constructor
+        of torch.Tensor (modelled once, in ``conversion.legacy_new``) in the type's dtype."""
+        return legacy_new(Tensor, *args, _typed=cls.dtype, **kwargs)
 
     def __repr__(cls) -> str:
         return f"<class 'torch.{cls.__name__}'>"
@@ -51,7 +51,7 @@ EXPORTED: dict[str, tensortype] = {
         D.int64, D.int16))}
 # Every CPU type name Tensor.type() accepts as a string.
 _BY_NAME: dict[str, D.dtype] = {
-    D.tensor_type_name(dt, "cpu"): dt for dt in D.ALL_DTYPES + D.BAREBONES_UNSIGNED}
+    D.tensor_type_name(dt, "cpu"): dt for dt in D.ALL_DTYPES + D.BAREBONES_UNSIGNED + D.FLOAT8}
 
 
 def _type_name(t: builtins.type) -> str:

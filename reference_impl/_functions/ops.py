@@ -90,6 +90,7 @@ topk = differentiable(O.topk)
 allclose = R.allclose
 equal = R.equal
 mm = differentiable(LA.mm)
+mv = differentiable(LA.mv)
 addmm = differentiable(LA.addmm)
 bmm = differentiable(LA.bmm)
 

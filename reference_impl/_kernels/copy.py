@@ -60,8 +60,7 @@ def check_scalar_fits(value: Any, dt: D.dtype) -> None:
     if isinstance(value, (bool, complex)) or dt.checked_name is None:
         return
     if dt.kind in "iu":
-        info = np.iinfo(dt.storage_np)
-        ok = info.min <= value <= info.max
+        ok = D.int_scalar_fits(value, dt)
     else:
         limit = 65504.0 if dt is D.float16 else 3.3895313892515355e38
         magnitude = builtins.abs(value)

@@ -103,6 +103,16 @@ def tensor(data: Any, *, dtype: D.dtype | None = None, device: DeviceLike | None
     if device is None and isinstance(data, Tensor):
         # "device: ... If None and data is a tensor then the device of data is used."
         device = data.device
+    if dt.kind in "iu":
+        # Each Python number is converted with c10's overflow check (torch 2.13:
+        # torch.tensor([300], dtype=torch.int8) raises; [-1] into uint8 wraps to 255).
+        for v in flat:
+            if isinstance(v, int) and not -2**63 <= v < 2**63:
+                raise NotModelled("a Python int outside int64's range in torch.tensor")
+            if isinstance(v, (int, float)) and not isinstance(v, bool) \
+                    and not D.int_scalar_fits(v, dt):
+                raise RuntimeError(f"value cannot be converted to type {dt.name} without "
+                                   "overflow")
     t = Tensor._empty(shape, dt, canonical(device))
     if flat and t._storage.has_data():
         t._write(np.array(flat).reshape(shape))
@@ -169,7 +179,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
         raise RuntimeError("bound inconsistent with step sign")
     is_float = any(isinstance(v, float) for v in (start, end, step))
     dt = dtype or (D.get_default_dtype() if is_float else D.int64)
-    if dt in D.BAREBONES_UNSIGNED:
+    if dt in D.FEW_KERNELS:
         # Neither the CPU nor the CUDA kernel has an instance for them (the kernel's name,
         # "arange_cpu" or "arange_cuda", is not part of the documented message).
         if canonical(device).type not in ("cpu", "cuda"):

@@ -33,8 +33,9 @@ INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool ten
 
 
 def refuse_conj(t: Tensor) -> None:
-    if t._conj:
-        raise NotModelled("an indexed write through a tensor with the conjugate bit")
+    if t._conj or t._neg:
+        raise NotModelled("an indexed write through a tensor with the conjugate or negative "
+                          "bit")
 
 
 def long_tensor(values: Sequence[int] | np.ndarray, dev: Any) -> Tensor:

@@ -50,6 +50,8 @@ def result_type(*operands: Operand) -> D.dtype:
             (dims if o.dim() > 0 else zeros).append(o._dtype)
         elif is_scalar(o):
             scalars.append(o)
+        elif getattr(type(o), "is_sparse", False) is True:
+            raise NotModelled("an operation with a sparse operand")
         else:
             raise TypeError(f"result_type: unsupported operand {type(o).__name__}")
     return D.result_type_of(dims, zeros, scalars)
@@ -75,12 +77,13 @@ def missing_kernel(kernel: str, dt: D.dtype) -> Exception:
 
 
 def refuse_barebones(name: str, *dtypes_or_tensors: Any) -> None:
-    """Kernels for uint16/32/64 exist for some ops and not others, by op and device: the model
-    does not guess (see ``dtypes.BAREBONES_UNSIGNED``)."""
+    """Kernels for uint16/32/64 and the float8 types exist for some ops and not others, by op
+    and device: the model does not guess (see ``dtypes.FEW_KERNELS``)."""
     for x in dtypes_or_tensors:
         dt = x._dtype if isinstance(x, Tensor) else x
-        if dt in D.BAREBONES_UNSIGNED:
-            raise NotModelled(f"{name} on {dt} (kernels for uint16/32/64 vary by op)")
+        if dt in D.FEW_KERNELS:
+            raise NotModelled(f"{name} on {dt} (kernels for uint16/32/64 and float8 vary by "
+                              "op)")
 
 
 # ---- memory overlap ---------------------------------------------------------------------------
@@ -120,10 +123,11 @@ def assert_no_overlap(out: Tensor, inp: Tensor) -> None:
         raise RuntimeError(PARTIAL_OVERLAP)
 
 
-def _ambiguous_overlap(out: Tensor, inp: Tensor) -> bool:
+def _ambiguous_overlap(out: Tensor, inp: Tensor, resized: bool = False) -> bool:
     if out is inp or out._storage is not inp._storage:
         return False
-    return _overlap(out, inp) is MemOverlapStatus.TOO_HARD
+    status = _overlap(out, inp)
+    return status is MemOverlapStatus.TOO_HARD or (resized and status is MemOverlapStatus.PARTIAL)
 
 
 # ---- out= ---------------------------------------------------------------------------------------
@@ -252,16 +256,21 @@ def emit(shape: Sequence[int], dt: D.dtype, dev: device, kernel: Callable[[], An
     ``out`` was resized, as in torch. The kernel returns None when there is no data (meta).
     Values computed from unspecified inputs (``sources``) stay unspecified: element by element
     for ``elementwise`` ops, the whole result otherwise."""
+    resized = False
     if out is None:
         res = Tensor._empty(shape, dt, dev, strides)
     else:
         if resize:
+            resized = tuple(out._shape) != tuple(shape)
             resize_output(out, shape, strides, warnings_=resize_warnings)
         res = out
     taint = propagated_taint(tuple(res._shape), sources, elementwise)
-    if out is not None and any(_ambiguous_overlap(out, s) for s in sources):
-        # Note: ATen checks overlap only for dense layouts; when out and an input share memory
-        # in a layout too hard to check, the result depends on the kernel's iteration order.
+    if out is not None and any(_ambiguous_overlap(out, s, resized) for s in sources):
+        # Note: ATen checks overlap only for dense layouts, and before it resizes out; when out
+        # and an input share memory in a layout too hard to check, or overlap only once out
+        # was resized (an empty as_strided view of the input's storage grown into it), the
+        # result depends on the kernel's iteration order (seen on torch 2.13: neg(t, out=v)
+        # reads elements it already wrote).
         taint = np.ones(tuple(res._shape), dtype=np.bool_)
     values = kernel()
     if isinstance(values, Unspecified):
@@ -342,6 +351,10 @@ class Pointwise:
     # Note: when out's dtype is not the computation dtype, TensorIterator computes into a
     # temporary and resizes the original out as well: a non-empty out then warns twice.
     cast_through_temporary: bool = True
+    # The op computes into a fresh temporary and copy_()s it into out (ATen's
+    # unary_op_impl_with_complex_to_float_out): out's overlap with the inputs is never checked
+    # (seen on torch 2.13: abs(t, out=t.real) of a complex t writes |t| into t's real part).
+    out_through_temporary: bool = False
 
     def dtypes(self, operands: Sequence[Operand]) -> tuple[D.dtype, D.dtype]:
         """The computation dtype and the result dtype."""
@@ -366,7 +379,13 @@ class Pointwise:
         refuse_barebones(self.name, compute, *tensors)
         if precheck is not None:
             precheck(compute)
-        shape = _iterator_shape(tensors, target, inplace is not None)
+        # An out= with the negative bit goes through torch's math-bit fallback, which runs the
+        # op into a resolved temporary and copies it back: no overlap check with the inputs
+        # (seen on torch 2.13: add(t, 2, out=t.conj().imag) of a complex t raises the cast
+        # error, where out=t.imag raises the overlap error).
+        through_temporary = out is not None and (self.out_through_temporary or out._neg)
+        shape = _iterator_shape(tensors, target, inplace is not None,
+                                partial=not through_temporary)
         if check is not None:
             check(compute)
         if target is not None:
@@ -394,14 +413,16 @@ class Pointwise:
             raise cast_error(result, target._dtype)
 
 
-def _iterator_shape(tensors: Sequence[Tensor], target: Tensor | None, inplace: bool
-                    ) -> tuple[int, ...]:
-    """The written-to tensor's overlap checks, then the broadcast shape, which an in-place
-    target (or an out= that is also an input) must already have."""
+def _iterator_shape(tensors: Sequence[Tensor], target: Tensor | None, inplace: bool, *,
+                    partial: bool = True) -> tuple[int, ...]:
+    """The written-to tensor's overlap checks (``partial``: with each input too), then the
+    broadcast shape, which an in-place target (or an out= that is also an input) must already
+    have."""
     if target is not None:
         assert_no_internal_overlap(target)
-        for t in tensors:
-            assert_no_partial_overlap(target, t)
+        for t in tensors if partial else ():
+            if not t._neg:  # read through a resolved copy (the math-bit fallback)
+                assert_no_partial_overlap(target, t)
     shape = L.broadcast_shapes(*[t._shape for t in tensors])
     read_write = target is not None and any(t is target for t in tensors)
     if target is not None and (inplace or read_write) and target._shape != shape:

@@ -56,7 +56,10 @@ def _product(name: str, a: Tensor, b: Tensor, shape: tuple[int, ...], out: Tenso
         # for empty operands.
         # Note: the CPU kernels have no bool instance; cuBLAS has no integer products either
         # (on CUDA every integer dtype raises as bool does: seen on an H200, torch 2.11).
-        no_kernel = a._dtype is D.bool_ or (a.device.type == "cuda" and a._dtype.kind in "iu")
+        # Meta tensors run only shape functions, which have no dtype to lack (seen on 2.13:
+        # mm, bmm and mv of bool meta tensors succeed).
+        no_kernel = a.device.type != "meta" and (
+            a._dtype is D.bool_ or (a.device.type == "cuda" and a._dtype.kind in "iu"))
         if no_kernel and (runs or _bool_kernel(name, a.dim(), b.dim()) == "dot"):
             raise missing_kernel(_bool_kernel(name, a.dim(), b.dim()), a._dtype)
         if not (a._storage.has_data() and b._storage.has_data()):
@@ -71,6 +74,8 @@ def _bool_kernel(name: str, da: int, db: int) -> str:
     they are "baddbmm_cuda", "dot", "addmv_impl_cuda" and "addmm_cuda"."""
     if name == "bmm" or (name == "matmul" and db >= 3):
         return "bmm"
+    if name == "mv":
+        return "addmv_impl_cpu"
     if name == "matmul" and da == 1 and db == 1:
         return "dot"
     if name == "matmul" and db == 1:
@@ -123,6 +128,35 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         # propagated."
         return product if beta == 0 else beta * bias._values() + product
     return _product("addmm", mat1, mat2, shape, None, fn, extra=[input])
+
+
+def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """https://docs.pytorch.org/docs/stable/generated/torch.mv.html
+    "Performs a matrix-vector product of the matrix input and the vector vec. If input is a
+    (n x m) tensor, vec is a 1-D tensor of size m, out will be 1-D of size n." "This function
+    does not broadcast." ATen computes it as addmv into the result (or ``out``), whose dtype
+    its message names first."""
+    if input.dim() == 0 and input.device.type != "meta":
+        # The CPU and CUDA kernels read input.size(0) before checking dims (seen on torch
+        # 2.13); the meta function checks dims first.
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.dim() != 2 or vec.dim() != 1:
+        raise RuntimeError("vector + matrix @ vector expected, got 1, "
+                           f"{input.dim()}, {vec.dim()}")
+    (n, m), k = input._shape, vec._shape[0]
+    if m != k:
+        # The meta function words the same check without the result's size.
+        raise RuntimeError(f"size mismatch, got input ({n}x{m}), vec ({k})"
+                           if input.device.type == "meta" else
+                           f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({k})")
+    first = out if out is not None else vec
+    if input._dtype is not vec._dtype or first._dtype is not vec._dtype:
+        if input.device.type == "meta":
+            raise NotModelled("mv of mixed dtypes on meta (its meta function checks none)")
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{first._dtype.scalar_type}, {input._dtype.scalar_type}, and "
+                           f"{vec._dtype.scalar_type}")
+    return _product("mv", input, vec, (n,), out, np.matmul)
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

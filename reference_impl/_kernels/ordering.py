@@ -237,7 +237,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
             if v is None:
                 return None
             a = d if input.dim() else 0
-            # A 0-d input gives its element and index 0 for k = 0 too (torch 2.13's shape ())
+            # A 0-dim input gives its element back whether k is 0 or 1 (its result has no dim
+            # of size k; seen on torch 2.13: tensor(-4.).topk(0) is tensor(-4.)).
             idx = np.take(_order(v, a, largest), np.arange(k if input.dim() else 1), axis=a)
             picked = (np.take_along_axis(v, idx, axis=a) if want == "values" else idx)
             picked = picked.reshape(shape)

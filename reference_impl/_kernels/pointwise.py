@@ -216,7 +216,8 @@ sigmoid = _unary_float("sigmoid", _correctly_rounded(lambda a: 1.0 / (1.0 + np.e
 # the input's. Complex -> real out is one resize of out, then copy_ of the real part.
 _ABS = Pointwise("abs", Promotion.COMPLEX_TO_FLOAT, exact_out=True, cast_through_temporary=False)
 _ABS_COMPLEX_OUT = Pointwise("abs", exact_out=True, cast_through_temporary=False)
-_ABS_REAL_OUT = Pointwise("abs", Promotion.COMPLEX_TO_FLOAT, cast_through_temporary=False)
+_ABS_REAL_OUT = Pointwise("abs", Promotion.COMPLEX_TO_FLOAT, cast_through_temporary=False,
+                          out_through_temporary=True)
 
 
 def abs(input: Tensor, *, out: Tensor | None = None,  # noqa: A001

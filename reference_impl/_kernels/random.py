@@ -67,8 +67,10 @@ def initial_seed() -> int:
 
 def _floating(kernel: str, dt: D.dtype, dev: device) -> None:
     """uniform and normal sample floating-point and complex dtypes only: the device kernel
-    refuses another dtype (meta tensors have no kernel to refuse it)."""
-    if dt.is_floating_point or dt.is_complex:
+    refuses another dtype (meta tensors have no kernel to refuse it), and the float8 types,
+    which have no sampling kernel."""
+    if (dt.is_floating_point or dt.is_complex) and (dt not in D.FLOAT8
+                                                    or not _kernel_checks(dev)):
         return
     if _kernel_checks(dev):
         raise NotImplementedError(not_implemented(kernel, dt))

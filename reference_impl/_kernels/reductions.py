@@ -17,7 +17,7 @@ import numpy as np
 
 from .._core import dtypes as D
 from .._core import layout as L
-from .._core.errors import NotModelled
+from .._core.errors import NotModelled, warn_once
 from .._core.layout import wrap_dim
 from .._core.tensor import Tensor
 from .iterator import (
@@ -268,6 +268,10 @@ def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = Fa
         raise RuntimeError(f"linalg.vector_norm cannot compute the {_format_ord(p)} norm on an "
                            "empty tensor because the operation does not have an identity")
     result = (dtype or input._dtype).to_real()
+    if p == 0 and input._dtype.is_complex and input._storage.has_data():
+        # ATen counts non-zeros through a cast of the complex input to real, whose copy warns
+        # once per process (seen on torch 2.13, Copy.cpp; a deep-profile draw).
+        warn_once("Casting complex values to real discards the imaginary part")
 
     def fn(v: Any, axes: tuple[int, ...]) -> Any:
         a = np.abs(v).astype(np.float64)

@@ -64,6 +64,10 @@ def view_dtype(self: Tensor, dtype: D.dtype) -> Tensor:
     autograd view (_is_view() False, _base None)."""
     if self.requires_grad:
         raise NotModelled("view(dtype) of a tensor that requires grad")
+    if dtype is not self._dtype and (self._conj or self._neg):
+        what = "conjugate view tensors" if self._conj else "tensors with negative bit set"
+        raise RuntimeError(f"torch.Tensor.view is not supported for {what} when converting to "
+                           "a different dtype.")
     old, new = self._dtype.itemsize, dtype.itemsize
     what = f"to view {self._dtype.scalar_type} as {dtype.scalar_type} (different element sizes)"
     shape, strides, offset = list(self._shape), list(self._strides), self._offset
@@ -329,6 +333,7 @@ def _real_view(self: Tensor, shape: Sequence[int], strides: Sequence[int],
     out = view_of(self, shape, strides, offset)
     out._dtype = self._dtype.to_real()
     out._conj = False
+    out._neg = False
     return out
 
 
@@ -371,7 +376,10 @@ def imag(self: Tensor) -> Tensor:
     and self share the same underlying storage. imag() is only supported for tensors with
     complex dtypes." """
     _check_complex(self, "imag is not implemented for tensors with non-complex dtypes.")
-    if self._conj:
-        raise NotModelled("imag of a conjugate view (a view with the negative bit)")
-    return _real_view(self, self._shape, tuple(2 * s for s in self._strides),
-                      2 * self._offset + 1)
+    out = _real_view(self, self._shape, tuple(2 * s for s in self._strides),
+                     2 * self._offset + 1)
+    # https://docs.pytorch.org/docs/stable/generated/torch.is_neg.html: the imaginary part of
+    # a conjugate view is the negated imaginary part of its storage: a view with the negative
+    # bit (reads negate, writes store negated; copies resolve it).
+    out._neg = self._conj
+    return out

@@ -24,6 +24,7 @@ class Parameter(Tensor):
         p = cls._new(data._storage, data._offset, data._shape, data._strides, data._dtype,
                      vc=data._vc)
         p._conj = data._conj
+        p._neg = data._neg
         p._inference = data._inference
         if requires_grad and not (data._dtype.is_floating_point or data._dtype.is_complex):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
