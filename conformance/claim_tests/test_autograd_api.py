@@ -170,6 +170,10 @@ P = "p = torch.nn.Parameter(torch.tensor([[1., 2.], [3., 4.]], device=dev))"
     [P, "d = p.detach()", "k = type(d).__name__", "e = p.data", "ke = type(e).__name__"],
     ["p = torch.nn.Parameter(torch.tensor([1, 2], device=dev))"],
     ["p = torch.nn.Parameter()", "s = p.shape"],
+    # of an inference tensor: refused outside inference mode (the autograd state machine)
+    ["with torch.inference_mode():\n    y = torch.ones(2, device=dev).sum(0)",
+     "p = torch.nn.Parameter(y.detach())",
+     "with torch.inference_mode():\n    q = torch.nn.Parameter(y.detach())"],
 ])
 def test_parameter(lines: list[str], device: str) -> None:
     """nn.Parameter(data) is a leaf requiring grad (also under no_grad) that shares data's

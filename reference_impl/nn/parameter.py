@@ -11,6 +11,8 @@ plain tensors.
 
 from __future__ import annotations
 
+from .._core.errors import NotModelled
+from .._core.modes import is_inference_mode_enabled
 from .._core.tensor import Tensor
 from .._kernels.creation import empty
 
@@ -29,6 +31,12 @@ class Parameter(Tensor):
         if requires_grad and not (data._dtype.is_floating_point or data._dtype.is_complex):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                "gradients")
+        if data._inference and not is_inference_mode_enabled():
+            if requires_grad:
+                raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                                   "InferenceMode is not allowed.")
+            # torch 2.13 gives an inference tensor with a version counter here
+            raise NotModelled("nn.Parameter of an inference tensor outside inference mode")
         p._requires_grad = bool(requires_grad)
         return p  # type: ignore[return-value]
 
