@@ -157,9 +157,11 @@ def _cache(config: pytest.Config) -> Any:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """A Hypothesis test of a derandomized profile replays the programs it drafted last time
-    (replay.py), or records them."""
+    """A Hypothesis claim test of a derandomized profile replays the programs it drafted last
+    time (replay.py), or records them."""
     from . import replay
+    if not claim_ids(pyfuncitem):  # the suite's claim tests only, not a project's own tests
+        return None
     profile = pyfuncitem.config.getoption("--conformance-profile", default="ci")
     return True if replay.run_test(pyfuncitem, _cache(pyfuncitem.config), profile) else None
 
