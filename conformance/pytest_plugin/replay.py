@@ -107,7 +107,6 @@ class Recorder:
         self.examples.append({"given": given, "data": data, "draws": draws})
         return draws
 
-
     def new_run(self) -> list[dict[str, Any]]:
         """A state machine's run: the rules it ran, each with what it drew."""
         steps: list[dict[str, Any]] = []
