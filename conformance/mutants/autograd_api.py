@@ -11,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import torch_module as _torch
+
 TEST = "conformance/claim_tests/test_autograd_api.py"
-
-
-def _torch() -> Any:
-    import torch
-    return torch
 
 
 def _set(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _torch() -> Any:
-    import torch
-    return torch
+from . import torch_module as _torch
 
 
 def float8_e4m3fn_overflows_to_nan() -> None:

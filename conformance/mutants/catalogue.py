@@ -16,6 +16,7 @@ from typing import Any
 from . import autograd_api as api
 from . import bits_ops as bits
 from . import breadth_ops as ops
+from . import torch_module as _torch
 
 PROGRAMS = "conformance/claim_tests/test_programs.py"
 CLAIMS = "conformance/claim_tests/test_claims.py"
@@ -33,11 +34,6 @@ class Mutant:
     claims: tuple[str, ...]
     test_file: str  # repo-relative path, optionally "::test_name"
     apply: Callable[[], None]
-
-
-def _torch() -> Any:
-    import torch
-    return torch
 
 
 def _set(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
